@@ -1,0 +1,46 @@
+using Cake.Core;
+using Mesh.Build.Hosting;
+using Mesh.Build.Settings;
+
+namespace Mesh.Build;
+
+/// <summary>What every task gets: Cake's context, the validated settings and where the repository is.</summary>
+public sealed class BuildContext(ICakeContext context, MeshSettings settings, string repositoryRoot) : FrostingContext(context)
+{
+    public MeshSettings Settings { get; } = settings;
+
+    /// <summary>The directory holding build.sh; tools are provisioned under it and mesh.yaml is read from it.</summary>
+    public string RepositoryRoot { get; } = repositoryRoot;
+
+    /// <summary>Reads the settings from mesh.yaml, MESH_* variables and the remaining arguments; throws on bad input.</summary>
+    public static BuildContext Create(ICakeContext context, string repositoryRoot)
+    {
+        var arguments = context.Arguments.GetArguments()
+            .SelectMany(argument => argument.Value.Select(value => new KeyValuePair<string, string>(argument.Key, value)))
+            .ToList();
+        var environment = context.Environment.GetEnvironmentVariables()
+            .Where(variable => variable.Value is not null)
+            .ToDictionary(variable => variable.Key, variable => variable.Value);
+        var settings = SettingsLoader.Load(new SettingsSources(
+            repositoryRoot,
+            context.Environment.WorkingDirectory.FullPath,
+            environment,
+            arguments,
+            HostArguments.OptionAliases.Keys.ToList()));
+        return new BuildContext(context, settings, repositoryRoot);
+    }
+
+    /// <summary>The repository root: the nearest directory above <paramref name="start"/> that holds build.sh.</summary>
+    public static string FindRepositoryRoot(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "build.sh")) && Directory.Exists(Path.Combine(directory.FullName, "build")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,343 @@
+using System.Reflection;
+using Cake.Cli;
+using Cake.Core;
+using Cake.Core.Configuration;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Scripting;
+using Cake.Core.Tooling;
+using Spectre.Console;
+
+namespace Mesh.Build.Hosting;
+
+/// <summary>
+/// A Frosting-style host on Cake's own engine: it finds the task classes, registers them into
+/// <see cref="CakeEngine"/>, and runs the target with Cake's build, dry-run, tree or description host.
+/// Exit codes: 0 success, 1 a task failed, 2 bad arguments or settings (nothing ran).
+/// </summary>
+public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContext)
+    where TContext : class, ICakeContext
+{
+    private readonly List<Assembly> _assemblies = [Assembly.GetEntryAssembly()!];
+    private string? _defaultTarget;
+    private FrostingLifetime<TContext>? _lifetime;
+    private Func<string>? _helpFooter;
+    private readonly List<(string Name, string Help, Func<TContext, string> Print)> _informationalOptions = [];
+    private TextWriter? _output;
+    private TextWriter? _error;
+    private string? _workingDirectory;
+
+    public CakeHost<TContext> AddAssembly(Assembly assembly)
+    {
+        _assemblies.Remove(assembly);
+        _assemblies.Add(assembly);
+        return this;
+    }
+
+    /// <summary>The target run when <c>--target</c> is not given.</summary>
+    public CakeHost<TContext> UseDefaultTarget<TTask>()
+        where TTask : IFrostingTask
+    {
+        _defaultTarget = TaskCatalog.NameOf(typeof(TTask));
+        return this;
+    }
+
+    public CakeHost<TContext> UseLifetime(FrostingLifetime<TContext> lifetime)
+    {
+        _lifetime = lifetime;
+        return this;
+    }
+
+    /// <summary>
+    /// An option such as <c>--print-settings</c> that, once the context is built, prints something about it
+    /// and exits instead of running tasks.
+    /// </summary>
+    public CakeHost<TContext> UseInformationalOption(string name, string help, Func<TContext, string> print)
+    {
+        _informationalOptions.Add((name, help, print));
+        return this;
+    }
+
+    /// <summary>Text appended to <c>--help</c>, for the build's own settings.</summary>
+    public CakeHost<TContext> UseHelpFooter(Func<string> footer)
+    {
+        _helpFooter = footer;
+        return this;
+    }
+
+    /// <summary>Write to these instead of the terminal (no colours); tests use it to read the output.</summary>
+    public CakeHost<TContext> UseConsole(TextWriter output, TextWriter error)
+    {
+        _output = output;
+        _error = error;
+        return this;
+    }
+
+    public CakeHost<TContext> UseWorkingDirectory(string path)
+    {
+        _workingDirectory = path;
+        return this;
+    }
+
+    public int Run(IEnumerable<string> args) => RunAsync(args).GetAwaiter().GetResult();
+
+    public async Task<int> RunAsync(IEnumerable<string> args)
+    {
+        var arguments = HostArguments.Parse(args.ToList());
+        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
+        if (_workingDirectory is not null)
+        {
+            environment.WorkingDirectory = new DirectoryPath(System.IO.Path.GetFullPath(_workingDirectory));
+        }
+
+        IConsole console = _output is null ? new CakeConsole(environment) : new TextWriterConsole(_output, _error!);
+        var ansiConsole = CreateAnsiConsole();
+        var log = new CakeBuildLog(console, arguments.Verbosity);
+        var catalog = TaskCatalog.Discover(_assemblies);
+
+        if (arguments.ShowVersion)
+        {
+            console.WriteLine(VersionLine());
+            return ExitCodes.Success;
+        }
+
+        if (arguments.ShowHelp)
+        {
+            console.WriteLine(HelpText(catalog));
+            return ExitCodes.Success;
+        }
+
+        var problems = new List<string>(arguments.Problems);
+        var targets = ResolveTargets(arguments, catalog, problems);
+        var cakeContext = CreateCakeContext(environment, log, arguments);
+        TContext? context = null;
+        try
+        {
+            context = createContext(cakeContext);
+        }
+        catch (InvalidInputException exception)
+        {
+            problems.AddRange(exception.Problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            console.WriteErrorLine(problems.Count == 1 ? "Invalid input:" : $"Invalid input ({problems.Count} problems):");
+            foreach (var problem in problems)
+            {
+                console.WriteErrorLine($"  - {problem}");
+            }
+
+            console.WriteErrorLine("Nothing was changed. Run with --help for the targets, options and settings.");
+            return ExitCodes.InvalidInput;
+        }
+
+        var informational = _informationalOptions.FirstOrDefault(option =>
+            arguments.Remaining.Any(argument => argument.Key.Equals(option.Name, StringComparison.OrdinalIgnoreCase)));
+        if (informational.Print is not null)
+        {
+            console.WriteLine(informational.Print(context!));
+            return ExitCodes.Success;
+        }
+
+        var engine = new CakeEngine(new CakeDataService(), log);
+        Register(engine, catalog, context!);
+        var scriptHost = CreateScriptHost(arguments, engine, context!, console, ansiConsole, log);
+        if (arguments.Exclusive)
+        {
+            scriptHost.Settings.UseExclusiveTarget();
+        }
+
+        try
+        {
+            await scriptHost.RunTargetsAsync(targets);
+            return ExitCodes.Success;
+        }
+        catch (Exception exception)
+        {
+            LogFailure(log, exception, arguments.Verbosity);
+            return ExitCodes.TaskFailed;
+        }
+    }
+
+    private IAnsiConsole CreateAnsiConsole() => _output is null
+        ? AnsiConsole.Console
+        : AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(_output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+
+    private List<string> ResolveTargets(HostArguments arguments, TaskCatalog catalog, List<string> problems)
+    {
+        var requested = arguments.Targets.Count > 0 ? arguments.Targets : [_defaultTarget ?? "Default"];
+        var resolved = new List<string>();
+        foreach (var name in requested)
+        {
+            var target = catalog.Resolve(name);
+            if (target is null)
+            {
+                problems.Add($"--target: there is no task named '{name}'. Valid targets: {string.Join(", ", catalog.Tasks.Select(task => task.Name))}.");
+            }
+            else
+            {
+                resolved.Add(target);
+            }
+        }
+
+        return resolved;
+    }
+
+    private static CakeContext CreateCakeContext(CakeEnvironment environment, ICakeLog log, HostArguments arguments)
+    {
+        var fileSystem = new FileSystem();
+        var globber = new Globber(fileSystem, environment);
+        var configuration = new CakeConfiguration(new Dictionary<string, string>());
+        var toolLocator = new ToolLocator(
+            environment,
+            new ToolRepository(environment),
+            new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log));
+        var cakeArguments = new CakeArguments(arguments.Remaining.ToLookup(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase));
+        return new CakeContext(
+            fileSystem,
+            environment,
+            globber,
+            log,
+            cakeArguments,
+            new ProcessRunner(fileSystem, environment, log, toolLocator, configuration),
+            new WindowsRegistry(),
+            toolLocator,
+            new CakeDataService(),
+            configuration,
+            new ToolInstaller(environment, toolLocator, configuration, log, []),
+            NoServices.Instance);
+    }
+
+    private void Register(CakeEngine engine, TaskCatalog catalog, TContext context)
+    {
+        foreach (var entry in catalog.Tasks)
+        {
+            var task = (IFrostingTask)Activator.CreateInstance(entry.Type)!;
+            var builder = engine.RegisterTask(entry.Name).Does(_ => task.RunAsync(context));
+            if (entry.Description.Length > 0)
+            {
+                builder.Description(entry.Description);
+            }
+
+            if (Overrides(entry.Type, nameof(IFrostingTask.ShouldRun)))
+            {
+                builder.WithCriteria(_ => task.ShouldRun(context), task.SkippedMessage);
+            }
+
+            if (Overrides(entry.Type, nameof(IFrostingTask.OnError)))
+            {
+                builder.OnError((exception, _) => task.OnError(exception, context));
+            }
+
+            if (Overrides(entry.Type, nameof(IFrostingTask.Finally)))
+            {
+                builder.Finally(() => task.Finally(context));
+            }
+
+            foreach (var dependency in entry.Dependencies)
+            {
+                builder.IsDependentOn(dependency);
+            }
+        }
+
+        if (_lifetime is { } lifetime)
+        {
+            engine.RegisterSetupAction(info => lifetime.Setup(context, info));
+            engine.RegisterTeardownAction(info => lifetime.Teardown(context, info));
+        }
+    }
+
+    /// <summary>Whether a task class overrides one of the base class's virtual members.</summary>
+    private static bool Overrides(Type taskType, string method) =>
+        taskType.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(candidate => candidate.Name == method)
+            .Any(candidate => candidate.DeclaringType != candidate.GetBaseDefinition().DeclaringType);
+
+    private static ScriptHost CreateScriptHost(HostArguments arguments, CakeEngine engine, TContext context, IConsole console, IAnsiConsole ansiConsole, ICakeLog log)
+    {
+        if (arguments.DryRun)
+        {
+            return new DryRunHost(engine, context, log);
+        }
+
+        if (arguments.ShowTree)
+        {
+            return new TreeScriptHost(engine, context, console);
+        }
+
+        if (arguments.ShowDescription)
+        {
+            return new DescriptionScriptHost(engine, context, ansiConsole);
+        }
+
+        var printer = new CakeSpectreReportPrinter(ansiConsole);
+        return new BuildScriptHost(engine, new DefaultExecutionStrategy(log, printer), context, printer, context.Configuration, log);
+    }
+
+    private static void LogFailure(ICakeLog log, Exception exception, Verbosity verbosity)
+    {
+        var cause = exception is CakeReportException { InnerException: { } inner } ? inner : exception;
+        if (cause is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            cause = aggregate.InnerExceptions[0];
+        }
+
+        log.Error(verbosity >= Verbosity.Diagnostic ? cause.ToString() : $"Error: {cause.Message}");
+    }
+
+    private static string VersionLine()
+    {
+        var ours = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var cake = typeof(CakeEngine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        return $"mesh build {ours.Split('+')[0]} (Cake engine {cake.Split('+')[0]})";
+    }
+
+    private string HelpText(TaskCatalog catalog)
+    {
+        var width = catalog.Tasks.Max(task => task.Name.Length) + 2;
+        var lines = new List<string>
+        {
+            "Usage: ./build.sh [--target=NAME] [options] [--setting=value ...]",
+            string.Empty,
+            "Options:",
+            "  --target=NAME, -t NAME     the task to run with its dependencies (default: " + (_defaultTarget ?? "Default") + "); case-insensitive",
+            "  --verbosity=LEVEL, -v      quiet, minimal, normal (default), verbose or diagnostic",
+            "  --dryrun                   print the tasks that would run, in order, and change nothing",
+            "  --exclusive, -e            run the target alone, without its dependencies",
+            "  --tree                     print the dependency tree of the target",
+            "  --description              print every task with its description",
+            "  --version                  print the version",
+            "  --help, -h                 print this help",
+        };
+        lines.AddRange(_informationalOptions.Select(option => $"  --{option.Name.PadRight(25)}{option.Help}"));
+        lines.AddRange(new[]
+        {
+            string.Empty,
+            "Targets:",
+        });
+        lines.AddRange(catalog.Tasks.Select(task => $"  {task.Name.PadRight(width)}{task.Description}"));
+        if (_helpFooter is not null)
+        {
+            lines.Add(string.Empty);
+            lines.Add(_helpFooter());
+        }
+
+        lines.Add(string.Empty);
+        lines.Add("Exit codes: 0 success, 1 a task failed, 2 bad arguments or settings (nothing was changed).");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private sealed class NoServices : IServiceProvider
+    {
+        public static readonly NoServices Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
+}

@@ -1,0 +1,16 @@
+using Cake.Core;
+
+namespace Mesh.Build.Hosting;
+
+/// <summary>Runs once before the first task and once after the last, even when a task failed.</summary>
+public abstract class FrostingLifetime<TContext>
+    where TContext : ICakeContext
+{
+    public virtual void Setup(TContext context, ISetupContext info)
+    {
+    }
+
+    public virtual void Teardown(TContext context, ITeardownContext info)
+    {
+    }
+}

@@ -1,0 +1,29 @@
+namespace Mesh.Build.Settings;
+
+/// <summary>
+/// Where a chart comes from by default. Every field can be overridden by the settings
+/// <c>ID-chart-repo</c> and <c>ID-chart-version</c>, and <c>chart-dir</c> takes them all from disk.
+/// </summary>
+/// <param name="Id">the prefix of the chart's settings, e.g. <c>istiod</c>.</param>
+/// <param name="Chart">the chart's name in its repository.</param>
+/// <param name="Repository">the official repository (an https URL or an oci:// reference).</param>
+/// <param name="Version">the pinned version; empty for Istio's charts, which follow <c>istio-version</c>.</param>
+public sealed record ChartSource(string Id, string Chart, string Repository, string Version)
+{
+    // Istio publishes 1.31 only at its new release location (or its OCI registry); the old bucket stops at 1.30.
+    private const string IstioCharts = "https://blob.istio.io/istio-release/charts";
+
+    public static readonly IReadOnlyList<ChartSource> Defaults =
+    [
+        new("base", "base", IstioCharts, string.Empty),
+        new("istiod", "istiod", IstioCharts, string.Empty),
+        new("gateway", "gateway", IstioCharts, string.Empty),
+        new("external-dns", "external-dns", "https://kubernetes-sigs.github.io/external-dns/", "1.21.1"),
+        new("prometheus", "prometheus", "https://prometheus-community.github.io/helm-charts", "28.13.0"),
+        // The Grafana chart moved to the community repository in January 2026; the old one is frozen.
+        new("grafana", "grafana", "https://grafana-community.github.io/helm-charts", "11.1.0"),
+        new("kiali", "kiali-server", "https://kiali.org/helm-charts", "2.31.0"),
+        // Jaeger v1 is end of life; the 4.x chart deploys Jaeger v2.
+        new("jaeger", "jaeger", "https://jaegertracing.github.io/helm-charts", "4.1.5"),
+    ];
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+
+namespace Mesh.Build.Settings;
+
+public enum TlsMode { SelfSigned, ExistingSecret, CertManager }
+
+public enum MtlsMode { Strict, Permissive }
+
+public enum MtlsScope { Mesh, Namespace }
+
+public enum MailServer { MailHog, Mailpit }
+
+/// <summary>
+/// The effective, validated settings, typed. Built only by <see cref="SettingsLoader"/>, so every value here
+/// has passed its check; tasks read these and never parse anything themselves.
+/// </summary>
+public sealed class MeshSettings
+{
+    internal MeshSettings(IReadOnlyDictionary<string, SettingValue> values)
+    {
+        Values = values;
+        string Get(string key) => values[key].Value;
+        string? Optional(string key) => Get(key) is { Length: > 0 } value ? value : null;
+
+        Kubeconfig = Optional("kubeconfig");
+        Context = Optional("context");
+        IstioVersion = Get("istio-version").TrimStart('v');
+        IstioRevision = Optional("istio-revision");
+        ChartDirectory = Optional("chart-dir");
+        ChartRepositoryUsername = Optional("chart-repo-username");
+        ChartRepositoryPassword = Optional("chart-repo-password");
+        Charts = ChartSource.Defaults.ToDictionary(
+            chart => chart.Id,
+            chart => chart with
+            {
+                Repository = Get($"{chart.Id}-chart-repo"),
+                Version = Optional($"{chart.Id}-chart-version")?.TrimStart('v') ?? IstioVersion,
+            });
+        Domain = Optional("domain");
+        DnsProvider = Get("dns-provider").ToLowerInvariant();
+        DnsCredentialsSecret = Optional("dns-credentials-secret");
+        DnsTxtOwnerId = Get("dns-txt-owner-id");
+        DnsPolicy = Get("dns-policy").ToLowerInvariant();
+        GatewayServiceType = SettingsCatalog.GatewayServiceTypes.First(type => type.Equals(Get("gateway-service-type"), StringComparison.OrdinalIgnoreCase));
+        TlsMode = ParseEnum<TlsMode>(Get("tls-mode"));
+        TlsSecret = Get("tls-secret");
+        CertManagerIssuer = Optional("cert-manager-issuer");
+        MailServer = ParseEnum<MailServer>(Get("mail-server"));
+        MailHogNamespace = Get("mailhog-namespace");
+        MtlsMode = ParseEnum<MtlsMode>(Get("mtls-mode"));
+        MtlsScope = ParseEnum<MtlsScope>(Get("mtls-scope"));
+        Dashboards = Checks.SplitList(Get("dashboards")).Select(name => name.ToLowerInvariant()).Distinct().ToList();
+        ExposeDashboards = bool.Parse(Get("expose-dashboards"));
+        TracingSampling = double.Parse(Get("tracing-sampling"), CultureInfo.InvariantCulture);
+        Checks.TryParseDuration(Get("helm-timeout"), out var helmTimeout);
+        HelmTimeout = helmTimeout;
+        Checks.TryParseDuration(Get("wait-timeout"), out var waitTimeout);
+        WaitTimeout = waitTimeout;
+    }
+
+    /// <summary>Every setting's effective value and where it came from, for <c>--print-settings</c>.</summary>
+    public IReadOnlyDictionary<string, SettingValue> Values { get; }
+
+    public string? Kubeconfig { get; }
+
+    public string? Context { get; }
+
+    public string IstioVersion { get; }
+
+    public string? IstioRevision { get; }
+
+    public string? ChartDirectory { get; }
+
+    public string? ChartRepositoryUsername { get; }
+
+    public string? ChartRepositoryPassword { get; }
+
+    /// <summary>The effective source of each chart, by <see cref="ChartSource.Id"/>.</summary>
+    public IReadOnlyDictionary<string, ChartSource> Charts { get; }
+
+    public string? Domain { get; }
+
+    public string DnsProvider { get; }
+
+    public bool DnsEnabled => DnsProvider != "none";
+
+    public string? DnsCredentialsSecret { get; }
+
+    public string DnsTxtOwnerId { get; }
+
+    public string DnsPolicy { get; }
+
+    public string GatewayServiceType { get; }
+
+    public TlsMode TlsMode { get; }
+
+    public string TlsSecret { get; }
+
+    public string? CertManagerIssuer { get; }
+
+    public MailServer MailServer { get; }
+
+    public string MailHogNamespace { get; }
+
+    public MtlsMode MtlsMode { get; }
+
+    public MtlsScope MtlsScope { get; }
+
+    public IReadOnlyList<string> Dashboards { get; }
+
+    public bool ExposeDashboards { get; }
+
+    public double TracingSampling { get; }
+
+    public TimeSpan HelmTimeout { get; }
+
+    public TimeSpan WaitTimeout { get; }
+
+    /// <summary>The settings as a table of key, value and source; secrets show as "(redacted)".</summary>
+    public string Describe()
+    {
+        var keyWidth = SettingsCatalog.All.Max(setting => setting.Key.Length) + 2;
+        var rows = SettingsCatalog.All.Select(setting =>
+        {
+            var (value, source) = Values[setting.Key];
+            var shown = setting.IsSecret && value.Length > 0 ? "(redacted)" : value.Length == 0 ? "(not set)" : value;
+            return (setting.Key, shown, source);
+        }).ToList();
+        var valueWidth = Math.Min(60, rows.Max(row => row.shown.Length)) + 2;
+        return string.Join(
+            Environment.NewLine,
+            rows.Select(row => $"{row.Key.PadRight(keyWidth)}{row.shown.PadRight(valueWidth)}{row.source}").Prepend($"{"setting".PadRight(keyWidth)}{"value".PadRight(valueWidth)}source"));
+    }
+
+    private static T ParseEnum<T>(string value)
+        where T : struct, Enum => Enum.Parse<T>(value.Replace("-", string.Empty), ignoreCase: true);
+}

@@ -1,0 +1,55 @@
+namespace Mesh.Build.Settings;
+
+/// <summary>Every setting the pipeline reads, with its default. The README's settings table mirrors this list.</summary>
+public static class SettingsCatalog
+{
+    public static readonly string[] Dashboards = ["prometheus", "grafana", "kiali", "jaeger"];
+
+    public static readonly string[] GatewayServiceTypes = ["LoadBalancer", "NodePort", "ClusterIP"];
+
+    public static readonly string[] DnsProviders =
+        ["none", "aws", "azure", "azure-private-dns", "cloudflare", "coredns", "digitalocean", "google", "inmemory", "rfc2136", "webhook"];
+
+    public static readonly IReadOnlyList<SettingDefinition> All =
+    [
+        new("kubeconfig", string.Empty, "kubeconfig file; empty means $KUBECONFIG, then ~/.kube/config", Checks.ExistingFile(optional: true), IsPath: true),
+        new("context", string.Empty, "kube context to use; empty means the kubeconfig's current context", Checks.Any),
+        new("istio-version", "1.31.1", "Istio version; also the version of the base, istiod and gateway charts", Checks.SemanticVersion()),
+        new("istio-revision", string.Empty, "istiod revision (e.g. 1-31-1) for canary upgrades; empty installs revision-less", Checks.DnsLabel(optional: true)),
+        new("chart-dir", string.Empty, "a directory holding every chart by name (air-gapped clusters, tests); overrides the repositories", Checks.ExistingDirectory(optional: true), IsPath: true),
+        new("chart-repo-username", string.Empty, "user name for chart repositories that need one", Checks.Any),
+        new("chart-repo-password", string.Empty, "password for chart repositories that need one", Checks.Any, IsSecret: true),
+        .. ChartSource.Defaults.SelectMany(ChartSettings),
+        new("domain", string.Empty, "DNS domain for the gateway hosts (mailhog.DOMAIN); empty uses NAME.GATEWAY-IP.sslip.io", Checks.DnsName(optional: true)),
+        new("dns-provider", "none", $"external-dns provider: {string.Join(", ", DnsProviders)}", Checks.OneOf(DnsProviders)),
+        new("dns-credentials-secret", string.Empty, "Secret (in the external-dns namespace) holding the provider's credentials", Checks.DnsLabel(optional: true)),
+        new("dns-txt-owner-id", "istio-mesh", "TXT owner id marking the DNS records this cluster owns", Checks.DnsLabel()),
+        new("dns-policy", "upsert-only", "external-dns policy: upsert-only, sync or create-only", Checks.OneOf("upsert-only", "sync", "create-only")),
+        new("gateway-service-type", "LoadBalancer", "Service type of the ingress gateway: LoadBalancer, NodePort or ClusterIP", Checks.OneOf(GatewayServiceTypes)),
+        new("tls-mode", "self-signed", "gateway certificate: self-signed (generated), existing-secret or cert-manager", Checks.OneOf("self-signed", "existing-secret", "cert-manager")),
+        new("tls-secret", "mesh-gateway-tls", "name of the kubernetes.io/tls Secret the gateway serves (through SDS)", Checks.DnsLabel()),
+        new("cert-manager-issuer", string.Empty, "cert-manager ClusterIssuer for tls-mode=cert-manager", Checks.DnsLabel(optional: true)),
+        new("mail-server", "mailhog", "the test application: mailhog, or mailpit (its maintained successor)", Checks.OneOf("mailhog", "mailpit")),
+        new("mailhog-namespace", "mailhog", "namespace of the test application, labelled for sidecar injection", Checks.DnsLabel()),
+        new("mtls-mode", "STRICT", "PeerAuthentication mode: STRICT or PERMISSIVE", Checks.OneOf("STRICT", "PERMISSIVE")),
+        new("mtls-scope", "mesh", "where the PeerAuthentication applies: mesh (istio-system) or namespace (the test application's)", Checks.OneOf("mesh", "namespace")),
+        new("dashboards", string.Join(",", Dashboards), "dashboards to install and verify, comma-separated, or none", Checks.ListOf(Dashboards)),
+        new("expose-dashboards", "false", "also route each dashboard through the gateway (DASHBOARD.DOMAIN)", Checks.Boolean),
+        new("tracing-sampling", "100", "percentage of requests traced (0-100)", Checks.Percentage),
+        new("helm-timeout", "10m", "how long one helm install or upgrade may take", Checks.Duration),
+        new("wait-timeout", "5m", "how long to wait for a resource to become ready", Checks.Duration),
+    ];
+
+    public static SettingDefinition? Find(string key) =>
+        All.FirstOrDefault(setting => setting.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
+
+    private static IEnumerable<SettingDefinition> ChartSettings(ChartSource chart) =>
+    [
+        new($"{chart.Id}-chart-repo", chart.Repository, $"repository of the {chart.Chart} chart (https URL or oci:// reference)", Checks.ChartRepository),
+        new(
+            $"{chart.Id}-chart-version",
+            chart.Version,
+            chart.Version.Length == 0 ? $"version of the {chart.Chart} chart; empty follows istio-version" : $"version of the {chart.Chart} chart",
+            Checks.SemanticVersion(optional: chart.Version.Length == 0)),
+    ];
+}
