@@ -18,7 +18,7 @@ namespace Mesh.Build.Hosting;
 public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContext)
     where TContext : class, ICakeContext
 {
-    private readonly List<Assembly> _assemblies = [Assembly.GetEntryAssembly()!];
+    private readonly List<Assembly> _assemblies = [];
     private string? _defaultTarget;
     private FrostingLifetime<TContext>? _lifetime;
     private Func<string>? _helpFooter;
@@ -27,10 +27,14 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
     private TextWriter? _error;
     private string? _workingDirectory;
 
+    /// <summary>Where task classes are looked for; the entry assembly when none is added.</summary>
     public CakeHost<TContext> AddAssembly(Assembly assembly)
     {
-        _assemblies.Remove(assembly);
-        _assemblies.Add(assembly);
+        if (!_assemblies.Contains(assembly))
+        {
+            _assemblies.Add(assembly);
+        }
+
         return this;
     }
 
@@ -93,11 +97,12 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         IConsole console = _output is null ? new CakeConsole(environment) : new TextWriterConsole(_output, _error!);
         var ansiConsole = CreateAnsiConsole();
         var log = new CakeBuildLog(console, arguments.Verbosity);
-        var catalog = TaskCatalog.Discover(_assemblies);
+        var assemblies = _assemblies.Count > 0 ? _assemblies : [Assembly.GetEntryAssembly()!];
+        var catalog = TaskCatalog.Discover(assemblies);
 
         if (arguments.ShowVersion)
         {
-            console.WriteLine(VersionLine());
+            console.WriteLine(VersionLine(assemblies[0]));
             return ExitCodes.Success;
         }
 
@@ -160,15 +165,27 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         }
     }
 
-    private IAnsiConsole CreateAnsiConsole() => _output is null
-        ? AnsiConsole.Console
-        : AnsiConsole.Create(new AnsiConsoleSettings
+    private IAnsiConsole CreateAnsiConsole()
+    {
+        var console = _output is null
+            ? AnsiConsole.Console
+            : AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(_output),
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+            });
+
+        // Logs and captured output have no terminal width; Spectre would assume 80 and wrap task names
+        // in the report, which makes CI logs hard to read and grep.
+        if (_output is not null || Console.IsOutputRedirected)
         {
-            Out = new AnsiConsoleOutput(_output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
+            console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        }
+
+        return console;
+    }
 
     private List<string> ResolveTargets(HostArguments arguments, TaskCatalog catalog, List<string> problems)
     {
@@ -292,9 +309,9 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         log.Error(verbosity >= Verbosity.Diagnostic ? cause.ToString() : $"Error: {cause.Message}");
     }
 
-    private static string VersionLine()
+    private static string VersionLine(Assembly build)
     {
-        var ours = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var ours = build.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         var cake = typeof(CakeEngine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         return $"mesh build {ours.Split('+')[0]} (Cake engine {cake.Split('+')[0]})";
     }

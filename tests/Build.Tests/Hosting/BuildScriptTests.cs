@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Mesh.Build.Tests.Hosting;
+
+/// <summary>
+/// The commands a user types, through the real build.sh: it builds the pipeline when needed and passes its
+/// exit code through. Slower than the in-process tests (the first one builds in Release).
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class BuildScriptTests
+{
+    private static readonly string RepositoryRoot = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
+
+    [Fact]
+    public void Tree_exits_0_with_VerifyDashboards_at_the_root()
+    {
+        var (exitCode, output, _) = Run("--tree");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("VerifyDashboards", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+    }
+
+    [Fact]
+    public void Dry_run_to_EnforceMtls_works_without_a_cluster()
+    {
+        var (exitCode, output, error) = Run("--target=EnforceMtls", "--dryrun");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains("6. EnforceMtls", output);
+        Assert.DoesNotContain("7.", output);
+    }
+
+    [Fact]
+    public void An_unknown_target_exits_non_zero_naming_the_valid_ones()
+    {
+        var (exitCode, _, error) = Run("--target=Nope");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Valid targets: ConfigureExternalDns, InstallIstioInit", error);
+    }
+
+    [Fact]
+    public void Bad_settings_exit_2_naming_both()
+    {
+        var (exitCode, _, error) = Run("--dryrun", "--istio-version=banana", "--mtls-mode=LOOSE");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("istio-version (from --istio-version)", error);
+        Assert.Contains("mtls-mode (from --mtls-mode)", error);
+    }
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, "build.sh"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryRoot,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["KUBECONFIG"] = "/nonexistent/kubeconfig";
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"build.sh {string.Join(' ', args)} did not finish in 3 minutes.");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
