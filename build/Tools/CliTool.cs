@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+
+namespace Mesh.Build.Tools;
+
+/// <summary>
+/// What our helm, kubectl and istioctl runners share on top of Cake's <see cref="Tool{TSettings}"/>:
+/// the command line is logged (secrets redacted) at Verbose, stderr is always collected, stdout when the
+/// caller wants a result, and a non-zero exit raises a <see cref="ToolCommandException"/> with the tail of
+/// stderr. Cake's process runner also logs every redirected line at Diagnostic; our handlers hand it the
+/// redacted line and keep the real one for the caller.
+/// </summary>
+public abstract class CliTool<TSettings> : Tool<TSettings>
+    where TSettings : ToolSettings
+{
+    protected CliTool(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : base(fileSystem, environment, processRunner, tools)
+    {
+        Log = log;
+    }
+
+    protected ICakeLog Log { get; }
+
+    /// <summary>Runs the tool and returns its output; throws <see cref="ToolCommandException"/> on a non-zero exit.</summary>
+    protected ToolOutput Execute(TSettings settings, ProcessArgumentBuilder arguments, bool captureOutput = false)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var redactor = SecretRedactor.From(arguments);
+        var standardOutput = new ConcurrentQueue<string>();
+        var standardError = new ConcurrentQueue<string>();
+        var processSettings = new ProcessSettings
+        {
+            RedirectStandardOutput = captureOutput,
+            RedirectStandardError = true,
+            RedirectedStandardOutputHandler = line => Keep(standardOutput, line, redactor),
+            RedirectedStandardErrorHandler = line => Keep(standardError, line, redactor),
+        };
+
+        var safeArguments = arguments.RenderSafe();
+        Log.Verbose("{0} {1}", GetToolName(), safeArguments);
+
+        var process = RunProcess(settings, arguments, processSettings);
+        if (settings.ToolTimeout is { } timeout && !process.WaitForExit((int)timeout.TotalMilliseconds))
+        {
+            process.Kill();
+            throw new TimeoutException($"{GetToolName()} {safeArguments} did not finish within {timeout}.");
+        }
+
+        // Without a timeout this also waits until the redirected streams are drained.
+        process.WaitForExit();
+        var exitCode = process.GetExitCode();
+        settings.PostAction?.Invoke(process);
+
+        var errorLines = standardError.Select(redactor.Redact).ToList();
+        if (exitCode != 0 && settings.HandleExitCode?.Invoke(exitCode) != true)
+        {
+            throw new ToolCommandException(GetToolName(), safeArguments, exitCode, errorLines);
+        }
+
+        return new ToolOutput(exitCode, standardOutput.ToList(), errorLines);
+    }
+
+    private static string Keep(ConcurrentQueue<string> lines, string line, SecretRedactor redactor)
+    {
+        if (line is null)
+        {
+            return line!;
+        }
+
+        lines.Enqueue(line);
+        return redactor.Redact(line);
+    }
+}
