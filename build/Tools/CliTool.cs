@@ -20,9 +20,20 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
         : base(fileSystem, environment, processRunner, tools)
     {
         Log = log;
+        CakeEnvironment = environment;
     }
 
     protected ICakeLog Log { get; }
+
+    protected ICakeEnvironment CakeEnvironment { get; }
+
+    /// <summary>A path as the tool should see it: absolute, against Cake's working directory.</summary>
+    protected string Absolute(Cake.Core.IO.Path path) => path switch
+    {
+        FilePath file => file.MakeAbsolute(CakeEnvironment).FullPath,
+        DirectoryPath directory => directory.MakeAbsolute(CakeEnvironment).FullPath,
+        _ => path.FullPath,
+    };
 
     /// <summary>Runs the tool and returns its output; throws <see cref="ToolCommandException"/> on a non-zero exit.</summary>
     protected ToolOutput Execute(TSettings settings, ProcessArgumentBuilder arguments, bool captureOutput = false)
