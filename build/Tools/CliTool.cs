@@ -68,7 +68,11 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
         var errorLines = standardError.Select(redactor.Redact).ToList();
         if (exitCode != 0 && settings.HandleExitCode?.Invoke(exitCode) != true)
         {
-            throw new ToolCommandException(GetToolName(), safeArguments, exitCode, errorLines);
+            // Some tools (istioctl analyze) report their findings on stdout; use them when stderr is empty.
+            var reason = errorLines.Any(line => !string.IsNullOrWhiteSpace(line))
+                ? errorLines
+                : standardOutput.Select(redactor.Redact).ToList();
+            throw new ToolCommandException(GetToolName(), safeArguments, exitCode, reason);
         }
 
         return new ToolOutput(exitCode, standardOutput.ToList(), errorLines);
