@@ -10,8 +10,9 @@ namespace Mesh.Build.Tools;
 /// What our helm, kubectl and istioctl runners share on top of Cake's <see cref="Tool{TSettings}"/>:
 /// the command line is logged (secrets redacted) at Verbose, stderr is always collected, stdout when the
 /// caller wants a result, and a non-zero exit raises a <see cref="ToolCommandException"/> with the tail of
-/// stderr. Cake's process runner also logs every redirected line at Diagnostic; our handlers hand it the
-/// redacted line and keep the real one for the caller.
+/// stderr. Cake's process runner logs redirected lines at Diagnostic when they are read through
+/// <c>IProcess.GetStandardOutput/GetStandardError</c> (a <c>PostAction</c> may): our handlers give it the
+/// redacted line to store and keep the real one for the caller.
 /// </summary>
 public abstract class CliTool<TSettings> : Tool<TSettings>
     where TSettings : ToolSettings

@@ -7,16 +7,16 @@ using Cake.Core.Tooling;
 namespace Mesh.Build.Tests.Tools;
 
 /// <summary>A call the fake runner saw: the executable and the arguments as the process gets them and as logs see them.</summary>
-internal sealed record FakeCall(FilePath Path, string Arguments, string SafeArguments, ProcessSettings Settings);
+public sealed record FakeCall(FilePath Path, string Arguments, string SafeArguments, ProcessSettings Settings);
 
 /// <summary>What a fake process answers.</summary>
-internal sealed record FakeResponse(int ExitCode = 0, string StandardOutput = "", string StandardError = "");
+public sealed record FakeResponse(int ExitCode = 0, string StandardOutput = "", string StandardError = "");
 
 /// <summary>
 /// Records every start and answers with a canned response. Like Cake's real runner it passes redirected
 /// lines through the settings' handlers and keeps what they return.
 /// </summary>
-internal sealed class FakeProcessRunner : IProcessRunner
+public sealed class FakeProcessRunner : IProcessRunner
 {
     private readonly List<(Func<string, bool> Matches, FakeResponse Response)> _responses = [];
 
@@ -41,7 +41,7 @@ internal sealed class FakeProcessRunner : IProcessRunner
     }
 }
 
-internal sealed class FakeProcess : IProcess
+public sealed class FakeProcess : IProcess
 {
     private readonly int _exitCode;
     private readonly List<string> _standardOutput;
@@ -81,7 +81,7 @@ internal sealed class FakeProcess : IProcess
 }
 
 /// <summary>Collects every log line, formatted, at every verbosity.</summary>
-internal sealed class FakeLog : ICakeLog
+public sealed class FakeLog : ICakeLog
 {
     public List<(Verbosity Verbosity, LogLevel Level, string Message)> Entries { get; } = [];
 
@@ -102,7 +102,7 @@ internal sealed class FakeLog : ICakeLog
 /// Resolves every tool to an empty file of that name in a fresh temporary directory: Cake's
 /// <c>Tool&lt;T&gt;</c> checks the resolved file exists, the fake process runner never runs it.
 /// </summary>
-internal sealed class FakeToolLocator : IToolLocator
+public sealed class FakeToolLocator : IToolLocator
 {
     public FakeToolLocator()
     {
@@ -131,7 +131,7 @@ internal sealed class FakeToolLocator : IToolLocator
 }
 
 /// <summary>An <see cref="ICakeContext"/> of real file system and environment, with the process runner and log given.</summary>
-internal sealed class TestCakeContext : ICakeContext
+public sealed class TestCakeContext : ICakeContext
 {
     public TestCakeContext(IProcessRunner? processRunner = null, ICakeLog? log = null, IToolLocator? tools = null)
     {

@@ -54,6 +54,21 @@ public sealed class ToolFailureAndLoggingTests
     }
 
     [Fact]
+    public void Output_read_through_the_process_is_redacted_while_the_result_keeps_it()
+    {
+        var helm = new HelmFixture();
+        helm.Processes.Answer("template", new FakeResponse(StandardOutput: "password: \"Pa55word!\""));
+        var seenByPostAction = new List<string>();
+        var settings = helm.Settings(new HelmTemplateSettings { PostAction = process => seenByPostAction.AddRange(process.GetStandardOutput()) });
+        settings.SecretValues["password"] = "Pa55word!";
+
+        var manifests = helm.Runner.Template("demo", "/charts/demo", settings);
+
+        Assert.Equal("password: \"Pa55word!\"", manifests);
+        Assert.Equal(["password: \"[REDACTED]\""], seenByPostAction);
+    }
+
+    [Fact]
     public void Handle_exit_code_lets_the_caller_accept_a_failure()
     {
         var helm = new HelmFixture();
