@@ -28,6 +28,9 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
 
     protected ICakeEnvironment CakeEnvironment { get; }
 
+    /// <summary>What to do when the tool cannot be found; part of the error.</summary>
+    protected abstract string MissingToolHint { get; }
+
     /// <summary>A path as the tool should see it: absolute, against Cake's working directory.</summary>
     protected string Absolute(Cake.Core.IO.Path path) => path switch
     {
@@ -53,6 +56,11 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
 
         var safeArguments = arguments.RenderSafe();
         Log.Verbose("{0} {1}", GetToolName(), safeArguments);
+
+        if (GetToolPath(settings) is null)
+        {
+            throw new CakeException($"{GetToolName()} was not found in tools/bin or on PATH. {MissingToolHint}");
+        }
 
         var process = RunProcess(settings, arguments, processSettings);
         if (settings.ToolTimeout is { } timeout && !process.WaitForExit((int)timeout.TotalMilliseconds))

@@ -214,9 +214,11 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         }
 
         var path = GetToolPath(settings)
-            ?? throw new CakeException("helm: could not locate the helm executable in tools/bin or on PATH. Run the InstallTools target, or install helm 3.14 or later.");
+            ?? throw new CakeException($"helm was not found in tools/bin or on PATH. {MissingToolHint}");
         return HelmVersionDetector.Detect(path.FullPath, () => Execute(settings, VersionArguments(), captureOutput: true).Text).Major;
     }
+
+    protected override string MissingToolHint => "Run the InstallTools target, or install helm 3.14 or later.";
 
     protected override string GetToolName() => "helm";
 

@@ -5,7 +5,7 @@ namespace Mesh.Build.Tools.Helm;
 /// <summary>
 /// Helm 3 and Helm 4 spell the same intent differently (<c>--atomic</c> vs <c>--rollback-on-failure</c>,
 /// <c>--wait</c> vs <c>--wait=watcher</c>, server-side apply). This reads helm's version output once per
-/// binary (path and modification time, so a re-provisioned binary is read again) and remembers it.
+/// binary (path, modification time and size, so a replaced binary is read again) and remembers it.
 /// </summary>
 public static class HelmVersionDetector
 {
@@ -34,7 +34,8 @@ public static class HelmVersionDetector
     public static ToolVersion Detect(string helmPath, Func<string> ask)
     {
         ArgumentNullException.ThrowIfNull(ask);
-        var key = helmPath + "|" + File.GetLastWriteTimeUtc(helmPath).Ticks;
+        var file = new FileInfo(helmPath);
+        var key = file.Exists ? $"{helmPath}|{file.LastWriteTimeUtc.Ticks}|{file.Length}" : helmPath;
         return Detected.GetOrAdd(key, _ => Parse(ask()));
     }
 }

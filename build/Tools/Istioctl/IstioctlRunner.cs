@@ -69,6 +69,8 @@ public sealed class IstioctlRunner : CliTool<IstioctlSettings>
         return Execute(settings, args, captureOutput: true).Text;
     }
 
+    protected override string MissingToolHint => IstioctlAliases.InstallHint + ".";
+
     protected override string GetToolName() => "istioctl";
 
     protected override IEnumerable<string> GetToolExecutableNames() => ["istioctl", "istioctl.exe"];

@@ -140,6 +140,8 @@ public sealed class KubectlRunner : CliTool<KubectlSettings>
         return Execute(settings, args, captureOutput: true).Text.Trim();
     }
 
+    protected override string MissingToolHint => "Run the InstallTools target, or install kubectl 1.33 or later.";
+
     protected override string GetToolName() => "kubectl";
 
     protected override IEnumerable<string> GetToolExecutableNames() => ["kubectl", "kubectl.exe"];

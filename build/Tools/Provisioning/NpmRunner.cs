@@ -23,6 +23,8 @@ internal sealed class NpmRunner : CliTool<ToolSettings>
         return Execute(new ToolSettings { ToolPath = npm, WorkingDirectory = directory }, args, captureOutput: true);
     }
 
+    protected override string MissingToolHint => "Install Node.js 20 or later, which brings npm.";
+
     protected override string GetToolName() => "npm";
 
     protected override IEnumerable<string> GetToolExecutableNames() => ["npm", "npm.cmd"];
