@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Cake.Core;
+using Cake.Core.Annotations;
+
+namespace Mesh.Build.Tools.Helm;
+
+/// <summary>Helm for tasks: <c>context.HelmUpgrade("istiod", chart, settings)</c>.</summary>
+[CakeAliasCategory("Helm")]
+public static class HelmAliases
+{
+    [CakeMethodAlias]
+    public static void HelmRepoAdd(this ICakeContext context, string name, string url, HelmRepoAddSettings? settings = null) =>
+        Runner(context).RepoAdd(name, url, settings ?? new HelmRepoAddSettings());
+
+    [CakeMethodAlias]
+    public static void HelmRepoUpdate(this ICakeContext context, HelmRepoUpdateSettings? settings = null) =>
+        Runner(context).RepoUpdate(settings ?? new HelmRepoUpdateSettings());
+
+    /// <summary><c>helm upgrade --install</c>: installs the release or upgrades it in place.</summary>
+    [CakeMethodAlias]
+    public static void HelmUpgrade(this ICakeContext context, string release, string chart, HelmUpgradeSettings? settings = null) =>
+        Runner(context).Upgrade(release, chart, settings ?? new HelmUpgradeSettings());
+
+    [CakeMethodAlias]
+    public static void HelmUninstall(this ICakeContext context, string release, HelmUninstallSettings? settings = null) =>
+        Runner(context).Uninstall(release, settings ?? new HelmUninstallSettings());
+
+    /// <summary>The release's status, or null when it is not installed.</summary>
+    [CakeMethodAlias]
+    public static HelmReleaseStatus? HelmStatus(this ICakeContext context, string release, HelmStatusSettings? settings = null) =>
+        Runner(context).Status(release, settings ?? new HelmStatusSettings());
+
+    [CakeMethodAlias]
+    public static IReadOnlyList<HelmRelease> HelmList(this ICakeContext context, HelmListSettings? settings = null) =>
+        Runner(context).List(settings ?? new HelmListSettings());
+
+    [CakeMethodAlias]
+    public static JsonObject HelmGetValues(this ICakeContext context, string release, HelmGetValuesSettings? settings = null) =>
+        Runner(context).GetValues(release, settings ?? new HelmGetValuesSettings());
+
+    [CakeMethodAlias]
+    public static IReadOnlyList<HelmHistoryEntry> HelmHistory(this ICakeContext context, string release, HelmHistorySettings? settings = null) =>
+        Runner(context).History(release, settings ?? new HelmHistorySettings());
+
+    /// <summary>The manifests <c>helm template</c> renders.</summary>
+    [CakeMethodAlias]
+    public static string HelmTemplate(this ICakeContext context, string release, string chart, HelmTemplateSettings? settings = null) =>
+        Runner(context).Template(release, chart, settings ?? new HelmTemplateSettings());
+
+    [CakeMethodAlias]
+    public static ToolOutput HelmLint(this ICakeContext context, string chart, HelmLintSettings? settings = null) =>
+        Runner(context).Lint(chart, settings ?? new HelmLintSettings());
+
+    [CakeMethodAlias]
+    public static void HelmPull(this ICakeContext context, string chart, HelmPullSettings? settings = null) =>
+        Runner(context).Pull(chart, settings ?? new HelmPullSettings());
+
+    [CakeMethodAlias]
+    public static ToolVersion HelmVersion(this ICakeContext context, HelmSettings? settings = null) =>
+        Runner(context).Version(settings ?? new HelmSettings());
+
+    private static HelmRunner Runner(ICakeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new HelmRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log);
+    }
+}

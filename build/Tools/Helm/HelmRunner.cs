@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+
+namespace Mesh.Build.Tools.Helm;
+
+/// <summary>
+/// Turns helm settings into helm command lines. Every command reads
+/// <c>helm &lt;command&gt; &lt;arguments&gt; &lt;global flags&gt; &lt;command flags&gt;</c>; where Helm 3 and
+/// Helm 4 differ, the flags follow the detected (or configured) major version.
+/// </summary>
+public sealed class HelmRunner : CliTool<HelmSettings>
+{
+    public HelmRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : base(fileSystem, environment, processRunner, tools, log)
+    {
+    }
+
+    public void RepoAdd(string name, string url, HelmRepoAddSettings settings)
+    {
+        var args = Command(settings, "repo", "add", name);
+        args.AppendQuoted(url);
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.ForceUpdate, "--force-update");
+        if (settings.Username is not null)
+        {
+            args.AppendSwitchQuoted("--username", settings.Username);
+        }
+
+        if (settings.Password is not null)
+        {
+            args.AppendSwitchQuotedSecret("--password", settings.Password);
+        }
+
+        Execute(settings, args);
+    }
+
+    public void RepoUpdate(HelmRepoUpdateSettings settings)
+    {
+        var args = Command(settings, "repo", "update");
+        foreach (var repository in settings.Repositories)
+        {
+            args.Append(repository);
+        }
+
+        AppendGlobalFlags(args, settings);
+        Execute(settings, args);
+    }
+
+    public void Upgrade(string release, string chart, HelmUpgradeSettings settings)
+    {
+        var helm4 = IsHelm4(settings);
+        var args = Command(settings, "upgrade", "--install", release);
+        args.AppendQuoted(chart);
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.CreateNamespace, "--create-namespace");
+        AppendVersion(args, settings.Version);
+        AppendValues(args, settings);
+        if (settings.RollbackOnFailure)
+        {
+            args.Append(helm4 ? "--rollback-on-failure" : "--atomic");
+        }
+
+        if (settings.Wait)
+        {
+            args.Append(helm4 ? "--wait=watcher" : "--wait");
+        }
+
+        AppendTimeout(args, settings.Timeout);
+        if (helm4 && settings.ServerSide is { } serverSide)
+        {
+            args.Append(serverSide ? "--server-side=true" : "--server-side=false");
+        }
+
+        AppendIf(args, helm4 && settings.ForceConflicts, "--force-conflicts");
+        Execute(settings, args);
+    }
+
+    public void Uninstall(string release, HelmUninstallSettings settings)
+    {
+        var args = Command(settings, "uninstall", release);
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.IgnoreNotFound, "--ignore-not-found");
+        if (settings.Wait)
+        {
+            args.Append(IsHelm4(settings) ? "--wait=watcher" : "--wait");
+        }
+
+        AppendTimeout(args, settings.Timeout);
+        Execute(settings, args);
+    }
+
+    /// <summary>The release's status, or null when there is no such release.</summary>
+    public HelmReleaseStatus? Status(string release, HelmStatusSettings settings)
+    {
+        var args = Command(settings, "status", release);
+        AppendGlobalFlags(args, settings);
+        AppendRevision(args, settings.Revision);
+        args.Append("-o json");
+        try
+        {
+            return Deserialize<HelmReleaseStatus>(Execute(settings, args, captureOutput: true).Text);
+        }
+        catch (ToolCommandException error) when (error.StandardErrorTail.Any(line => line.Contains("release: not found", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+    }
+
+    public IReadOnlyList<HelmRelease> List(HelmListSettings settings)
+    {
+        var args = Command(settings, "list");
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.AllNamespaces, "--all-namespaces");
+        // Helm 4 lists releases in every state by default and has no --all.
+        AppendIf(args, settings.All && !IsHelm4(settings), "--all");
+        if (settings.Filter is not null)
+        {
+            args.AppendSwitchQuoted("--filter", settings.Filter);
+        }
+
+        args.Append("-o json");
+        return Deserialize<List<HelmRelease>>(Execute(settings, args, captureOutput: true).Text) ?? [];
+    }
+
+    /// <summary>The release's values; an empty object when it was installed without any.</summary>
+    public JsonObject GetValues(string release, HelmGetValuesSettings settings)
+    {
+        var args = Command(settings, "get", "values", release);
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.AllValues, "--all");
+        AppendRevision(args, settings.Revision);
+        args.Append("-o json");
+        var text = Execute(settings, args, captureOutput: true).Text;
+        return JsonNode.Parse(string.IsNullOrWhiteSpace(text) ? "null" : text) as JsonObject ?? [];
+    }
+
+    public IReadOnlyList<HelmHistoryEntry> History(string release, HelmHistorySettings settings)
+    {
+        var args = Command(settings, "history", release);
+        AppendGlobalFlags(args, settings);
+        if (settings.Max is { } max)
+        {
+            args.AppendSwitch("--max", max.ToString(CultureInfo.InvariantCulture));
+        }
+
+        args.Append("-o json");
+        return Deserialize<List<HelmHistoryEntry>>(Execute(settings, args, captureOutput: true).Text) ?? [];
+    }
+
+    /// <summary>The rendered manifests.</summary>
+    public string Template(string release, string chart, HelmTemplateSettings settings)
+    {
+        var args = Command(settings, "template", release);
+        args.AppendQuoted(chart);
+        AppendGlobalFlags(args, settings);
+        AppendVersion(args, settings.Version);
+        AppendValues(args, settings);
+        AppendIf(args, settings.IncludeCrds, "--include-crds");
+        if (settings.KubeVersion is not null)
+        {
+            args.AppendSwitch("--kube-version", settings.KubeVersion);
+        }
+
+        return Execute(settings, args, captureOutput: true).Text;
+    }
+
+    /// <summary>Lints the chart; returns helm's report, throws when the chart fails the lint.</summary>
+    public ToolOutput Lint(string chart, HelmLintSettings settings)
+    {
+        var args = Command(settings, "lint");
+        args.AppendQuoted(chart);
+        AppendGlobalFlags(args, settings);
+        AppendValues(args, settings);
+        AppendIf(args, settings.Strict, "--strict");
+        return Execute(settings, args, captureOutput: true);
+    }
+
+    public void Pull(string chart, HelmPullSettings settings)
+    {
+        var args = Command(settings, "pull");
+        args.AppendQuoted(chart);
+        AppendGlobalFlags(args, settings);
+        if (settings.Repository is not null)
+        {
+            args.AppendSwitchQuoted("--repo", settings.Repository);
+        }
+
+        AppendVersion(args, settings.Version);
+        if (settings.Destination is not null)
+        {
+            args.AppendSwitchQuoted("--destination", Absolute(settings.Destination));
+        }
+
+        AppendIf(args, settings.Untar, "--untar");
+        Execute(settings, args);
+    }
+
+    /// <summary>Runs <c>helm version --template {{.Version}}</c>, which both Helm 3 and Helm 4 answer with <c>vX.Y.Z</c>.</summary>
+    public ToolVersion Version(HelmSettings settings) =>
+        HelmVersionDetector.Parse(Execute(settings, VersionArguments(), captureOutput: true).Text);
+
+    /// <summary>The major version flags are written for: the configured one, or the binary's, detected once.</summary>
+    public int MajorVersion(HelmSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.MajorVersion is { } configured)
+        {
+            return configured;
+        }
+
+        var path = GetToolPath(settings)
+            ?? throw new CakeException($"helm was not found in tools/bin or on PATH. {MissingToolHint}");
+        return HelmVersionDetector.Detect(path.FullPath, () => Execute(settings, VersionArguments(), captureOutput: true).Text).Major;
+    }
+
+    protected override string MissingToolHint => "Run the InstallTools target, or install helm 3.14 or later.";
+
+    protected override string GetToolName() => "helm";
+
+    protected override IEnumerable<string> GetToolExecutableNames() => ["helm", "helm.exe"];
+
+    private bool IsHelm4(HelmSettings settings) => MajorVersion(settings) >= 4;
+
+    private static ProcessArgumentBuilder VersionArguments()
+    {
+        var args = new ProcessArgumentBuilder();
+        args.Append("version");
+        args.AppendSwitch("--template", HelmVersionDetector.VersionTemplate);
+        return args;
+    }
+
+    private static ProcessArgumentBuilder Command(HelmSettings settings, params string[] words)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = new ProcessArgumentBuilder();
+        foreach (var word in words)
+        {
+            args.Append(word);
+        }
+
+        return args;
+    }
+
+    private void AppendGlobalFlags(ProcessArgumentBuilder args, HelmSettings settings)
+    {
+        if (settings.KubeConfig is not null)
+        {
+            args.AppendSwitchQuoted("--kubeconfig", Absolute(settings.KubeConfig));
+        }
+
+        if (settings.KubeContext is not null)
+        {
+            args.AppendSwitchQuoted("--kube-context", settings.KubeContext);
+        }
+
+        if (settings.Namespace is not null)
+        {
+            args.AppendSwitch("--namespace", settings.Namespace);
+        }
+    }
+
+    private void AppendValues(ProcessArgumentBuilder args, HelmValuesSettings settings)
+    {
+        foreach (var file in settings.ValuesFiles)
+        {
+            args.AppendSwitchQuoted("-f", Absolute(file));
+        }
+
+        foreach (var (key, value) in settings.Values)
+        {
+            args.AppendSwitchQuoted("--set", $"{key}={value}");
+        }
+
+        foreach (var (key, value) in settings.SecretValues)
+        {
+            args.AppendSwitchQuotedSecret("--set", $"{key}={value}");
+        }
+    }
+
+    private static void AppendVersion(ProcessArgumentBuilder args, string? version)
+    {
+        if (version is not null)
+        {
+            args.AppendSwitchQuoted("--version", version);
+        }
+    }
+
+    private static void AppendRevision(ProcessArgumentBuilder args, int? revision)
+    {
+        if (revision is { } value)
+        {
+            args.AppendSwitch("--revision", value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void AppendTimeout(ProcessArgumentBuilder args, TimeSpan? timeout)
+    {
+        if (timeout is { } value)
+        {
+            args.AppendSwitch("--timeout", GoDuration.Format(value));
+        }
+    }
+
+    private static void AppendIf(ProcessArgumentBuilder args, bool condition, string flag)
+    {
+        if (condition)
+        {
+            args.Append(flag);
+        }
+    }
+
+    private static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json);
+}

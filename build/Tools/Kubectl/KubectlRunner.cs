@@ -1,0 +1,201 @@
+using System.Text.Json.Nodes;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+
+namespace Mesh.Build.Tools.Kubectl;
+
+/// <summary>
+/// Turns kubectl settings into kubectl command lines:
+/// <c>kubectl &lt;command&gt; &lt;arguments&gt; &lt;global flags&gt; &lt;command flags&gt;</c>.
+/// </summary>
+public sealed class KubectlRunner : CliTool<KubectlSettings>
+{
+    public KubectlRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools, ICakeLog log)
+        : base(fileSystem, environment, processRunner, tools, log)
+    {
+    }
+
+    /// <summary>Applies the files; returns kubectl's report (<c>configmap/x serverside-applied</c>, ...).</summary>
+    public ToolOutput Apply(KubectlApplySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Files.Count == 0)
+        {
+            throw new ArgumentException("kubectl apply needs at least one file (-f).", nameof(settings));
+        }
+
+        var args = Command("apply");
+        AppendGlobalFlags(args, settings);
+        AppendFiles(args, settings.Files);
+        AppendIf(args, settings.Recursive, "--recursive");
+        AppendIf(args, settings.ServerSide, "--server-side");
+        if (settings.FieldManager is not null)
+        {
+            args.AppendSwitch("--field-manager", "=", settings.FieldManager);
+        }
+
+        AppendIf(args, settings.ForceConflicts, "--force-conflicts");
+        if (settings.DryRun != KubectlDryRun.None)
+        {
+            args.Append(settings.DryRun == KubectlDryRun.Server ? "--dry-run=server" : "--dry-run=client");
+        }
+
+        return Execute(settings, args, captureOutput: true);
+    }
+
+    /// <summary>
+    /// <c>kubectl get &lt;resource&gt; [name] -o json</c>: one object, or a <c>List</c> with <c>items</c> when no name
+    /// is given. Null when <see cref="KubectlGetSettings.IgnoreNotFound"/> is set and the object is missing.
+    /// </summary>
+    public JsonNode? Get(string resource, string? name, KubectlGetSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("get", resource);
+        if (name is not null)
+        {
+            args.Append(name);
+        }
+
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.AllNamespaces, "--all-namespaces");
+        if (settings.Selector is not null)
+        {
+            args.AppendSwitchQuoted("--selector", "=", settings.Selector);
+        }
+
+        AppendIf(args, settings.IgnoreNotFound, "--ignore-not-found");
+        args.Append("-o json");
+        var text = Execute(settings, args, captureOutput: true).Text;
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+    }
+
+    /// <summary><c>kubectl wait &lt;resource&gt; --for=...</c>; <paramref name="resource"/> is <c>crd</c>, <c>deployment/istiod</c>, ...</summary>
+    public void Wait(string resource, KubectlWaitSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("wait", resource);
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.All, "--all");
+        if (settings.Selector is not null)
+        {
+            args.AppendSwitchQuoted("--selector", "=", settings.Selector);
+        }
+
+        args.AppendSwitchQuoted("--for", "=", settings.For);
+        AppendTimeout(args, settings.Timeout);
+        Execute(settings, args, captureOutput: true);
+    }
+
+    /// <summary><c>kubectl rollout status &lt;resource&gt;</c>, e.g. <c>deployment/istiod</c>.</summary>
+    public void RolloutStatus(string resource, KubectlRolloutStatusSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("rollout", "status", resource);
+        AppendGlobalFlags(args, settings);
+        AppendTimeout(args, settings.Timeout);
+        Execute(settings, args, captureOutput: true);
+    }
+
+    /// <summary><c>kubectl delete</c> of named objects (<c>resource</c> and names) or of what <c>-f</c> files describe.</summary>
+    public void Delete(string? resource, IEnumerable<string> names, KubectlDeleteSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("delete");
+        if (resource is not null)
+        {
+            args.Append(resource);
+        }
+
+        foreach (var name in names)
+        {
+            args.Append(name);
+        }
+
+        AppendGlobalFlags(args, settings);
+        AppendFiles(args, settings.Files);
+        AppendIf(args, settings.IgnoreNotFound, "--ignore-not-found");
+        AppendIf(args, !settings.Wait, "--wait=false");
+        AppendTimeout(args, settings.Timeout);
+        Execute(settings, args, captureOutput: true);
+    }
+
+    public KubectlVersionInfo Version(KubectlVersionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("version");
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.ClientOnly, "--client");
+        args.Append("-o json");
+        return KubectlVersionInfo.Parse(Execute(settings, args, captureOutput: true).Text);
+    }
+
+    /// <summary>The kubeconfig's current context; kubectl fails when none is set.</summary>
+    public string CurrentContext(KubectlSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("config", "current-context");
+        AppendGlobalFlags(args, settings);
+        return Execute(settings, args, captureOutput: true).Text.Trim();
+    }
+
+    protected override string MissingToolHint => "Run the InstallTools target, or install kubectl 1.33 or later.";
+
+    protected override string GetToolName() => "kubectl";
+
+    protected override IEnumerable<string> GetToolExecutableNames() => ["kubectl", "kubectl.exe"];
+
+    private static ProcessArgumentBuilder Command(params string[] words)
+    {
+        var args = new ProcessArgumentBuilder();
+        foreach (var word in words)
+        {
+            args.Append(word);
+        }
+
+        return args;
+    }
+
+    private void AppendGlobalFlags(ProcessArgumentBuilder args, KubectlSettings settings)
+    {
+        if (settings.KubeConfig is not null)
+        {
+            args.AppendSwitchQuoted("--kubeconfig", "=", Absolute(settings.KubeConfig));
+        }
+
+        if (settings.Context is not null)
+        {
+            args.AppendSwitchQuoted("--context", "=", settings.Context);
+        }
+
+        if (settings.Namespace is not null)
+        {
+            args.AppendSwitch("--namespace", "=", settings.Namespace);
+        }
+    }
+
+    private void AppendFiles(ProcessArgumentBuilder args, IEnumerable<FilePath> files)
+    {
+        foreach (var file in files)
+        {
+            args.AppendSwitchQuoted("-f", Absolute(file));
+        }
+    }
+
+    private static void AppendTimeout(ProcessArgumentBuilder args, TimeSpan? timeout)
+    {
+        if (timeout is { } value)
+        {
+            args.AppendSwitch("--timeout", "=", GoDuration.Format(value));
+        }
+    }
+
+    private static void AppendIf(ProcessArgumentBuilder args, bool condition, string flag)
+    {
+        if (condition)
+        {
+            args.Append(flag);
+        }
+    }
+}
