@@ -103,7 +103,7 @@ public sealed partial class ObjectStore
             metadata.Remove("deletionTimestamp");
             if (kind.TracksGeneration)
             {
-                metadata["generation"] = 1;
+                metadata["generation"] = 1L;
             }
             else
             {
@@ -158,7 +158,7 @@ public sealed partial class ObjectStore
 
             if (kind.TracksGeneration && !JsonNode.DeepEquals(existing["spec"], obj["spec"]))
             {
-                metadata["generation"] = (long?)old["generation"] + 1 ?? 1;
+                metadata["generation"] = (old["generation"]?.GetValue<long>() ?? 0) + 1;
             }
 
             ApplyDefaults(kind, obj, name);

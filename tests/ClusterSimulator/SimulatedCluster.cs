@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -64,11 +63,6 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 await next(context);
             }
         });
-        foreach (var probe in new[] { "/healthz", "/readyz", "/livez" })
-        {
-            _app.MapGet(probe, () => Results.Text("ok", "text/plain"));
-        }
-
         _app.Run(api.HandleAsync);
         await _app.StartAsync(cancellationToken);
 
