@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
@@ -57,26 +55,5 @@ public sealed class AuthenticationTests(SimulatorFixture fixture) : IClassFixtur
         Assert.False(Certificates.ChainsTo(fixture.Cluster.ServingCertificate, stranger));
     }
 
-    private HttpClient Client(string? token)
-    {
-        var ca = X509Certificate2.CreateFromPem(fixture.Cluster.CaCertificatePem);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // Trust exactly the simulator's CA: the chain must end there, and the name must match.
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    certificate is X509Certificate2 served
-                    && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-                    && Certificates.ChainsTo(served, ca),
-            },
-        };
-        var client = new HttpClient(handler) { BaseAddress = new Uri(fixture.Cluster.Url) };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
-    }
+    private HttpClient Client(string? token) => fixture.HttpClient(token);
 }

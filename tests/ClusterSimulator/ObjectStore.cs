@@ -110,6 +110,12 @@ public sealed partial class ObjectStore
                 metadata.Remove("generation");
             }
 
+            if (kind.HasStatus)
+            {
+                // As on the real server, status is not set by a create: only through the status subresource.
+                obj.Remove("status");
+            }
+
             ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
@@ -352,6 +358,7 @@ public sealed partial class ObjectStore
                 var deploymentSpec = obj["spec"] as JsonObject ?? [];
                 deploymentSpec["replicas"] ??= 1;
                 obj["spec"] = deploymentSpec;
+                obj["status"] ??= new JsonObject();
                 break;
         }
     }
