@@ -24,7 +24,7 @@ public sealed class KubernetesClientTests(SimulatorFixture fixture) : IClassFixt
         read.Data["mode"] = "b";
         var replaced = await client.CoreV1.ReplaceNamespacedConfigMapAsync(read, "settings", ns);
         var listed = await client.CoreV1.ListNamespacedConfigMapAsync(ns);
-        await client.CoreV1.DeleteNamespacedConfigMapAsync("settings", ns);
+        var deleted = await client.CoreV1.DeleteNamespacedConfigMapAsync("settings", ns);
         var missing = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReadNamespacedConfigMapAsync("settings", ns));
 
         Assert.False(string.IsNullOrEmpty(created.Metadata.Uid));
@@ -34,6 +34,8 @@ public sealed class KubernetesClientTests(SimulatorFixture fixture) : IClassFixt
         Assert.True(long.Parse(replaced.Metadata.ResourceVersion) > long.Parse(created.Metadata.ResourceVersion));
         Assert.Equal("settings", Assert.Single(listed.Items).Metadata.Name);
         Assert.False(string.IsNullOrEmpty(listed.Metadata.ResourceVersion));
+        Assert.Equal("Success", deleted.Status);
+        Assert.Equal(created.Metadata.Uid, deleted.Details.Uid);
         Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
         Assert.Contains("\"reason\":\"NotFound\"", missing.Response.Content);
     }

@@ -231,14 +231,30 @@ public sealed partial class ObjectStore
                 }
             }
 
+            if (kind.Kind != "Namespace")
+            {
+                // Like the real server for kinds without finalization: a Status naming what went.
+                var details = new JsonObject { ["name"] = name, ["kind"] = kind.Plural, ["uid"] = existing["metadata"]?["uid"]?.DeepClone() };
+                if (kind.Group.Length > 0)
+                {
+                    details["group"] = kind.Group;
+                }
+
+                return new JsonObject
+                {
+                    ["kind"] = "Status",
+                    ["apiVersion"] = "v1",
+                    ["metadata"] = new JsonObject(),
+                    ["status"] = "Success",
+                    ["details"] = details,
+                };
+            }
+
+            // A namespace answers with itself, Terminating; its finalization here is immediate.
             var gone = existing.DeepClone().AsObject();
             gone["metadata"]!["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             gone["metadata"]!["resourceVersion"] = Rv(_resourceVersion);
-            if (kind.Kind == "Namespace")
-            {
-                gone["status"] = new JsonObject { ["phase"] = "Terminating" };
-            }
-
+            gone["status"] = new JsonObject { ["phase"] = "Terminating" };
             return gone;
         }
     }
