@@ -31,11 +31,13 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
         var manifest = Path.Combine(Path.GetDirectoryName(fixture.KubeconfigPath)!, $"{ns}.yaml");
         await File.WriteAllTextAsync(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  labels:\n    app: web\ndata:\n  k: v\n");
 
-        // The simulator's /openapi/v3 declares no fieldValidation yet, so kubectl would validate client-side
-        // with /openapi/v2, which is not served: hence --validate=false.
-        var apply = await KubectlAsync("apply", "--validate=false", "-n", ns, "-f", manifest);
+        // /openapi/v3 declares fieldValidation on every write, so kubectl leaves validation to the server.
+        var apply = await KubectlAsync("apply", "-n", ns, "-f", manifest);
         var get = await KubectlAsync("get", "cm", "-n", ns);
         var selected = await KubectlAsync("get", "cm", "-n", ns, "-l", "app=web", "-o", "name");
+        await File.WriteAllTextAsync(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  labels:\n    app: web\ndata:\n  k: changed\n");
+        var reapply = await KubectlAsync("apply", "-n", ns, "-f", manifest);
+        var serverSide = await KubectlAsync("apply", "--server-side", "-n", ns, "-f", manifest);
 
         Assert.True(apply.ExitCode == 0, apply.Output);
         Assert.Contains("configmap/applied created", apply.Output);
@@ -43,5 +45,9 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
         Assert.Contains("seeded", get.Output);
         Assert.Contains("applied", get.Output);
         Assert.Equal("configmap/applied", selected.Output.Trim());
+        Assert.True(reapply.ExitCode == 0, reapply.Output);
+        Assert.Contains("configmap/applied configured", reapply.Output);
+        Assert.Equal("changed", (string?)store.Get(ObjectStore.Kind("ConfigMap"), ns, "applied")["data"]!["k"]);
+        Assert.True(serverSide.ExitCode == 0, serverSide.Output);
     }
 }

@@ -119,6 +119,35 @@ public sealed class WireTests(SimulatorFixture fixture) : IClassFixture<Simulato
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, protobuf.StatusCode);
     }
 
+    [Fact]
+    public async Task OpenAPI_v3_declares_fieldValidation_on_writes_so_clients_leave_validation_to_the_server()
+    {
+        var index = await GetAsync("/openapi/v3");
+        var url = (string?)index["paths"]!["apis/apps/v1"]!["serverRelativeURL"];
+        var document = await GetAsync(url!);
+        var patch = document["paths"]!["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]!["patch"]!;
+
+        Assert.Equal("Deployment", (string?)patch["x-kubernetes-group-version-kind"]!["kind"]);
+        Assert.Contains(patch["parameters"]!.AsArray(), p => (string?)p!["name"] == "fieldValidation");
+        Assert.NotNull(document["paths"]!["/apis/apps/v1/namespaces/{namespace}/deployments"]!["post"]);
+    }
+
+    [Fact]
+    public async Task A_strategic_merge_patch_without_lists_is_served_as_a_merge_patch_and_one_with_lists_is_refused()
+    {
+        var ns = await NamespaceAsync();
+        using var created = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", """{"metadata":{"name":"smp"},"data":{"a":"1"}}""", "application/json");
+        var path = $"/api/v1/namespaces/{ns}/configmaps/smp";
+
+        using var plain = await SendAsync(HttpMethod.Patch, path, """{"data":{"b":"2"}}""", "application/strategic-merge-patch+json");
+        using var withList = await SendAsync(HttpMethod.Patch, path, """{"metadata":{"finalizers":["x"]}}""", "application/strategic-merge-patch+json");
+        var data = JsonNode.Parse(await plain.Content.ReadAsStringAsync())!["data"]!;
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal("""{"a":"1","b":"2"}""", data.ToJsonString());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, withList.StatusCode);
+    }
+
     private async Task<string> NamespaceAsync()
     {
         var name = SimulatorFixture.UniqueName("wire");

@@ -60,7 +60,9 @@ public sealed class ApiServer(ObjectStore store)
             case ["version"]:
                 return (200, Version.DeepClone());
             case ["openapi", "v3"]:
-                return (200, new JsonObject { ["paths"] = new JsonObject() });
+                return (200, OpenApi.Index());
+            case ["openapi", "v3", .. var document]:
+                return (200, OpenApi.Document(string.Join('/', document)) ?? throw NotFoundPath(request));
             case ["api"]:
                 return (200, Discovery.Versions(request.Host.Value ?? "127.0.0.1"));
             case ["apis"]:
@@ -149,6 +151,10 @@ public sealed class ApiServer(ObjectStore store)
             {
                 case "application/merge-patch+json":
                     return (200, store.MergePatch(kind, ns, name, patch, statusOnly, dryRun));
+                case "application/strategic-merge-patch+json" when Bodies.IsPlainStrategicMergePatch(patch):
+                    return (200, store.MergePatch(kind, ns, name, patch, statusOnly, dryRun));
+                case "application/strategic-merge-patch+json":
+                    throw new ApiError(415, "UnsupportedMediaType", "the simulated API server does not serve strategic merge patches with lists or $-directives yet");
                 case "application/apply-patch+yaml" when !statusOnly:
                     if (string.IsNullOrEmpty(query["fieldManager"]))
                     {

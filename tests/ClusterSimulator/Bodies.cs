@@ -17,7 +17,7 @@ public static class Bodies
         {
             node = mediaType switch
             {
-                "application/json" or "application/merge-patch+json" => JsonNode.Parse(text),
+                "application/json" or "application/merge-patch+json" or "application/strategic-merge-patch+json" => JsonNode.Parse(text),
                 "application/yaml" or "application/apply-patch+yaml" => FromYaml(text),
                 _ => throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {mediaType})"),
             };
@@ -73,6 +73,17 @@ public static class Bodies
 
         return JsonValue.Create(value);
     }
+
+    /// <summary>
+    /// True when a strategic merge patch means the same as a JSON merge patch: it has no lists (which a
+    /// strategic merge patch merges by key) and no <c>$patch</c>-style directives.
+    /// </summary>
+    public static bool IsPlainStrategicMergePatch(JsonNode? patch) => patch switch
+    {
+        JsonArray => false,
+        JsonObject o => o.All(p => !p.Key.StartsWith('$') && IsPlainStrategicMergePatch(p.Value)),
+        _ => true,
+    };
 
     /// <summary>RFC 7386 JSON merge patch: objects merge, <c>null</c> removes, everything else replaces.</summary>
     public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
