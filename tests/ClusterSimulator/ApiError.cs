@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+
+namespace Mesh.ClusterSimulator;
+
+/// <summary>A failure the API answers with a <c>Status</c> object, as the real API server does.</summary>
+public sealed class ApiError(int code, string reason, string message, string? name = null, ResourceKind? kind = null)
+    : Exception(message)
+{
+    public int Code { get; } = code;
+
+    public string Reason { get; } = reason;
+
+    public JsonObject ToStatus()
+    {
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+            ["code"] = Code,
+        };
+        if (name is not null || kind is not null)
+        {
+            var details = new JsonObject();
+            if (name is not null)
+            {
+                details["name"] = name;
+            }
+
+            if (kind is not null)
+            {
+                if (kind.Group.Length > 0)
+                {
+                    details["group"] = kind.Group;
+                }
+
+                details["kind"] = kind.Plural;
+            }
+
+            status["details"] = details;
+        }
+
+        return status;
+    }
+
+    public static ApiError NotFound(ResourceKind kind, string name) =>
+        new(404, "NotFound", $"{kind.GroupResource} \"{name}\" not found", name, kind);
+
+    public static ApiError AlreadyExists(ResourceKind kind, string name) =>
+        new(409, "AlreadyExists", $"{kind.GroupResource} \"{name}\" already exists", name, kind);
+
+    public static ApiError Conflict(ResourceKind kind, string name) =>
+        new(409, "Conflict",
+            $"Operation cannot be fulfilled on {kind.GroupResource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+            name, kind);
+
+    public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
+
+    public static ApiError Invalid(ResourceKind kind, string name, string message) =>
+        new(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {message}", name, kind);
+}

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Mesh.ClusterSimulator;
+
+/// <summary>Turns API requests (paths, verbs, query, bodies) into <see cref="ObjectStore"/> calls.</summary>
+public sealed class ApiServer(ObjectStore store)
+{
+    public static readonly JsonObject Version = new()
+    {
+        ["major"] = "1",
+        ["minor"] = "35",
+        ["gitVersion"] = "v1.35.2",
+        ["gitCommit"] = "0000000000000000000000000000000000000000",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2026-01-01T00:00:00Z",
+        ["goVersion"] = "go1.25.0",
+        ["compiler"] = "gc",
+        ["platform"] = "linux/amd64",
+    };
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            var (code, body) = await DispatchAsync(context);
+            if (body is not null)
+            {
+                await WriteAsync(context, code, body);
+            }
+        }
+        catch (ApiError error)
+        {
+            await WriteAsync(context, error.Code, error.ToStatus());
+        }
+        catch (Exception error) when (!context.Response.HasStarted)
+        {
+            // A bug in the simulator: say so in the Status, so the failing test shows it.
+            await WriteAsync(context, 500, new ApiError(500, "InternalError", $"simulator error: {error}").ToStatus());
+        }
+    }
+
+    public static Task WriteAsync(HttpContext context, int code, JsonNode body)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private async Task<(int Code, JsonNode? Body)> DispatchAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var segments = (request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        switch (segments)
+        {
+            case ["healthz" or "readyz" or "livez"]:
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync("ok");
+                return (200, null);
+            case ["version"]:
+                return (200, Version.DeepClone());
+            case ["openapi", "v3"]:
+                return (200, OpenApi.Index());
+            case ["openapi", "v3", .. var document]:
+                return (200, OpenApi.Document(string.Join('/', document)) ?? throw NotFoundPath(request));
+            case ["api"]:
+                return (200, Discovery.Versions(request.Host.Value ?? "127.0.0.1"));
+            case ["apis"]:
+                return (200, Discovery.Groups());
+            case ["apis", var group]:
+                return (200, Discovery.Group(group) ?? throw NotFoundPath(request));
+            case ["api", var version]:
+                return (200, Discovery.Resources("", version) ?? throw NotFoundPath(request));
+            case ["apis", var group, var version]:
+                return (200, Discovery.Resources(group, version) ?? throw NotFoundPath(request));
+            case ["api", var version, .. var rest]:
+                return await ResourceAsync(context, "", version, rest);
+            case ["apis", var group, var version, .. var rest]:
+                return await ResourceAsync(context, group, version, rest);
+            default:
+                throw NotFoundPath(request);
+        }
+    }
+
+    private async Task<(int Code, JsonNode? Body)> ResourceAsync(HttpContext context, string group, string version, string[] rest)
+    {
+        var kinds = ResourceKind.BuiltIn.Where(k => k.Group == group && k.Version == version).ToList();
+        ResourceKind? Find(string plural) => kinds.FirstOrDefault(k => k.Plural == plural);
+
+        // /namespaces/{ns}/{plural}[/{name}[/{sub}]] addresses namespaced kinds; anything else is
+        // /{plural}[/{name}[/{sub}]], cluster-scoped or a list across all namespaces.
+        string? ns = null;
+        if (rest is ["namespaces", var n, var plural, ..] && Find(plural) is { Namespaced: true })
+        {
+            ns = n;
+            rest = rest[2..];
+        }
+
+        var kind = rest.Length is > 0 and <= 3 ? Find(rest[0]) : null;
+        if (kind is null || (rest.Length == 3 && !(rest[2] == "status" && kind.HasStatus)))
+        {
+            throw NotFoundPath(context.Request);
+        }
+
+        var name = rest.Length > 1 ? rest[1] : null;
+        var statusOnly = rest.Length == 3;
+        var query = context.Request.Query;
+        var dryRun = query["dryRun"].ToString() == "All";
+        var method = context.Request.Method;
+
+        if (name is null)
+        {
+            if (method == HttpMethods.Get)
+            {
+                if (query["watch"] is ["true" or "1"])
+                {
+                    throw new ApiError(405, "MethodNotAllowed", "watch is not served by the simulated API server yet");
+                }
+
+                if (kind.Namespaced is false && ns is not null)
+                {
+                    throw NotFoundPath(context.Request);
+                }
+
+                return (200, store.List(kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"])));
+            }
+
+            if (method == HttpMethods.Post)
+            {
+                return (dryRun ? 200 : 201, store.Create(kind, ns, await BodyAsync(context.Request), dryRun));
+            }
+
+            throw MethodNotAllowed(method, kind);
+        }
+
+        if (method == HttpMethods.Get)
+        {
+            return (200, store.Get(kind, ns, name));
+        }
+
+        if (method == HttpMethods.Put)
+        {
+            return (200, store.Replace(kind, ns, name, await BodyAsync(context.Request), statusOnly, dryRun));
+        }
+
+        if (method == HttpMethods.Patch)
+        {
+            var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+            var patch = await BodyAsync(context.Request);
+            switch (mediaType)
+            {
+                case "application/merge-patch+json":
+                    return (200, store.MergePatch(kind, ns, name, patch, statusOnly, dryRun));
+                case "application/strategic-merge-patch+json" when Bodies.IsPlainStrategicMergePatch(patch):
+                    return (200, store.MergePatch(kind, ns, name, patch, statusOnly, dryRun));
+                case "application/strategic-merge-patch+json":
+                    throw new ApiError(415, "UnsupportedMediaType", "the simulated API server does not serve strategic merge patches with lists or $-directives yet");
+                case "application/apply-patch+yaml" when !statusOnly:
+                    if (string.IsNullOrEmpty(query["fieldManager"]))
+                    {
+                        throw ApiError.BadRequest("PATCH with application/apply-patch+yaml requires the fieldManager query parameter");
+                    }
+
+                    var (applied, created) = store.Apply(kind, ns, name, patch, dryRun);
+                    return (created && !dryRun ? 201 : 200, applied);
+                default:
+                    throw new ApiError(415, "UnsupportedMediaType", $"the simulated API server does not serve PATCH with {mediaType} yet");
+            }
+        }
+
+        if (method == HttpMethods.Delete && !statusOnly)
+        {
+            return (200, store.Delete(kind, ns, name, dryRun));
+        }
+
+        throw MethodNotAllowed(method, kind);
+    }
+
+    private static async Task<JsonObject> BodyAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        return Bodies.Parse(await reader.ReadToEndAsync(), request.ContentType);
+    }
+
+    private static Func<JsonObject, bool> FieldSelector(string? text)
+    {
+        var tests = new List<Func<JsonObject, bool>>();
+        foreach (var term in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var negate = term.Contains("!=", StringComparison.Ordinal);
+            var parts = term.Split(negate ? "!=" : term.Contains("==", StringComparison.Ordinal) ? "==" : "=", 2);
+            if (parts.Length != 2)
+            {
+                throw ApiError.BadRequest($"invalid field selector term \"{term}\"");
+            }
+
+            var value = parts[1].Trim();
+            Func<JsonObject, string?> field = parts[0].Trim() switch
+            {
+                "metadata.name" => o => (string?)o["metadata"]?["name"],
+                "metadata.namespace" => o => (string?)o["metadata"]?["namespace"] ?? "",
+                var other => throw ApiError.BadRequest($"field label not supported: {other}"),
+            };
+            tests.Add(o => (field(o) == value) != negate);
+        }
+
+        return o => tests.All(t => t(o));
+    }
+
+    private static ApiError NotFoundPath(HttpRequest request) =>
+        new(404, "NotFound", $"the server could not find the requested resource ({request.Method} {request.Path})");
+
+    private static ApiError MethodNotAllowed(string method, ResourceKind kind) =>
+        new(405, "MethodNotAllowed", $"the simulated API server does not serve {method} here for {kind.GroupResource}");
+}

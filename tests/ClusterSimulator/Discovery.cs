@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+
+namespace Mesh.ClusterSimulator;
+
+/// <summary>
+/// Legacy discovery documents. Clients that ask for aggregated discovery (apidiscovery.k8s.io/v2) accept
+/// these when they come back as plain <c>application/json</c>, and then ask per group-version.
+/// </summary>
+public static class Discovery
+{
+    public static JsonObject Versions(string serverAddress) => new()
+    {
+        ["kind"] = "APIVersions",
+        ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject
+        {
+            ["clientCIDR"] = "0.0.0.0/0",
+            ["serverAddress"] = serverAddress,
+        }),
+    };
+
+    public static JsonObject Groups() => new()
+    {
+        ["kind"] = "APIGroupList",
+        ["apiVersion"] = "v1",
+        ["groups"] = new JsonArray([.. GroupNames().Select(g => (JsonNode)Group(g)!)]),
+    };
+
+    public static JsonObject? Group(string group)
+    {
+        var versions = ResourceKind.BuiltIn.Where(k => k.Group == group && group.Length > 0).Select(k => k.Version).Distinct().ToList();
+        if (versions.Count == 0)
+        {
+            return null;
+        }
+
+        JsonObject Version(string v) => new() { ["groupVersion"] = $"{group}/{v}", ["version"] = v };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = group,
+            ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)Version(v))]),
+            ["preferredVersion"] = Version(versions[0]),
+        };
+    }
+
+    public static JsonObject? Resources(string group, string version)
+    {
+        var kinds = ResourceKind.BuiltIn.Where(k => k.Group == group && k.Version == version).ToList();
+        if (kinds.Count == 0)
+        {
+            return null;
+        }
+
+        var resources = new JsonArray();
+        foreach (var kind in kinds)
+        {
+            resources.Add(new JsonObject
+            {
+                ["name"] = kind.Plural,
+                ["singularName"] = kind.Singular,
+                ["namespaced"] = kind.Namespaced,
+                ["kind"] = kind.Kind,
+                ["verbs"] = new JsonArray([.. ResourceKind.Verbs.Select(v => (JsonNode)v)]),
+                ["shortNames"] = new JsonArray([.. kind.ShortNames.Select(s => (JsonNode)s)]),
+            });
+            if (kind.HasStatus)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = kind.Plural + "/status",
+                    ["singularName"] = "",
+                    ["namespaced"] = kind.Namespaced,
+                    ["kind"] = kind.Kind,
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
+            }
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
+            ["resources"] = resources,
+        };
+    }
+
+    private static IEnumerable<string> GroupNames() =>
+        ResourceKind.BuiltIn.Select(k => k.Group).Where(g => g.Length > 0).Distinct();
+}

@@ -1,0 +1,417 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Mesh.ClusterSimulator;
+
+/// <summary>
+/// The simulator's objects, in memory, behind one lock. Every write takes the next value of one global
+/// resourceVersion counter, as etcd's revision does for a real API server.
+/// </summary>
+public sealed partial class ObjectStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ResourceKind, SortedDictionary<string, JsonObject>> _objects = [];
+    private long _resourceVersion;
+    private int _nextServiceIp = 10;
+
+    public ObjectStore()
+    {
+        foreach (var kind in ResourceKind.BuiltIn)
+        {
+            _objects[kind] = new(StringComparer.Ordinal);
+        }
+
+        var namespaces = Kind("Namespace");
+        foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        {
+            Create(namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
+        }
+    }
+
+    public long ResourceVersion
+    {
+        get { lock (_gate) { return _resourceVersion; } }
+    }
+
+    public static ResourceKind Kind(string kind) => ResourceKind.BuiltIn.Single(k => k.Kind == kind);
+
+    public JsonObject Get(ResourceKind kind, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Find(kind, ns, name).DeepClone().AsObject();
+        }
+    }
+
+    public JsonObject List(ResourceKind kind, string? ns, LabelSelector labels, Func<JsonObject, bool> fields)
+    {
+        lock (_gate)
+        {
+            var items = _objects[kind].Values
+                .Where(o => ns is null || Namespace(o) == ns)
+                .Where(o => labels.Matches(Labels(o)) && fields(o))
+                .Select(o => (JsonNode)o.DeepClone());
+            return new JsonObject
+            {
+                ["kind"] = kind.Kind + "List",
+                ["apiVersion"] = kind.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = Rv(_resourceVersion) },
+                ["items"] = new JsonArray([.. items]),
+            };
+        }
+    }
+
+    public JsonObject Create(ResourceKind kind, string? ns, JsonObject body, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            var obj = body.DeepClone().AsObject();
+            CheckTypeMeta(kind, obj);
+            var metadata = Metadata(obj);
+            var name = (string?)metadata["name"];
+            if (string.IsNullOrEmpty(name) && (string?)metadata["generateName"] is { Length: > 0 } prefix)
+            {
+                do
+                {
+                    name = prefix + RandomSuffix();
+                }
+                while (_objects[kind].ContainsKey(Key(ns, name)));
+            }
+
+            if (string.IsNullOrEmpty(name))
+            {
+                throw ApiError.Invalid(kind, "", "metadata.name: Required value: name or generateName is required");
+            }
+
+            if (!DnsSubdomain().IsMatch(name) || name.Length > 253)
+            {
+                throw ApiError.Invalid(kind, name, $"metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+            }
+
+            CheckNamespace(kind, ns, obj);
+            if (_objects[kind].ContainsKey(Key(ns, name)))
+            {
+                throw ApiError.AlreadyExists(kind, name);
+            }
+
+            metadata["name"] = name;
+            metadata["uid"] = Guid.NewGuid().ToString();
+            metadata["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            metadata.Remove("deletionTimestamp");
+            if (kind.TracksGeneration)
+            {
+                metadata["generation"] = 1L;
+            }
+            else
+            {
+                metadata.Remove("generation");
+            }
+
+            if (kind.HasStatus)
+            {
+                // As on the real server, status is not set by a create: only through the status subresource.
+                obj.Remove("status");
+            }
+
+            ApplyDefaults(kind, obj, name);
+            return Commit(kind, ns, name, obj, dryRun);
+        }
+    }
+
+    /// <summary>PUT: the whole object. A non-empty stale <c>metadata.resourceVersion</c> is a conflict.</summary>
+    public JsonObject Replace(ResourceKind kind, string? ns, string name, JsonObject body, bool statusOnly = false, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            var existing = Find(kind, ns, name);
+            var obj = body.DeepClone().AsObject();
+            CheckTypeMeta(kind, obj);
+            var metadata = Metadata(obj);
+            if ((string?)metadata["name"] is { } bodyName && bodyName != name)
+            {
+                throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+            }
+
+            CheckNamespace(kind, ns, obj);
+            if ((string?)metadata["resourceVersion"] is { Length: > 0 } rv && rv != (string?)existing["metadata"]!["resourceVersion"])
+            {
+                throw ApiError.Conflict(kind, name);
+            }
+
+            if (statusOnly)
+            {
+                // The status subresource changes status and nothing else.
+                var status = obj["status"];
+                obj = existing.DeepClone().AsObject();
+                SetOrRemove(obj, "status", status);
+                metadata = Metadata(obj);
+            }
+            else if (kind.HasStatus)
+            {
+                // The main resource of a kind with a status subresource ignores status changes.
+                SetOrRemove(obj, "status", existing["status"]);
+            }
+
+            var old = existing["metadata"]!;
+            metadata["name"] = name;
+            foreach (var field in new[] { "uid", "creationTimestamp", "generation", "deletionTimestamp" })
+            {
+                SetOrRemove(metadata, field, old[field]);
+            }
+
+            if (kind.TracksGeneration && !JsonNode.DeepEquals(existing["spec"], obj["spec"]))
+            {
+                metadata["generation"] = (old["generation"]?.GetValue<long>() ?? 0) + 1;
+            }
+
+            ApplyDefaults(kind, obj, name);
+            return Commit(kind, ns, name, obj, dryRun);
+        }
+    }
+
+    /// <summary>JSON merge patch (RFC 7386) on the stored object, then the same rules as a replace.</summary>
+    public JsonObject MergePatch(ResourceKind kind, string? ns, string name, JsonObject patch, bool statusOnly = false, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            var existing = Find(kind, ns, name);
+            var merged = Bodies.MergePatch(existing, patch)!.AsObject();
+            if (patch["metadata"]?["resourceVersion"] is null)
+            {
+                Metadata(merged).Remove("resourceVersion");
+            }
+
+            return Replace(kind, ns, name, merged, statusOnly, dryRun);
+        }
+    }
+
+    /// <summary>
+    /// Server-side apply, simplified: create when missing, otherwise merge the applied configuration in.
+    /// Field ownership (managedFields, conflicts between managers) is not tracked yet.
+    /// </summary>
+    public (JsonObject Object, bool Created) Apply(ResourceKind kind, string? ns, string name, JsonObject applied, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            if (!_objects[kind].ContainsKey(Key(ns, name)))
+            {
+                var body = applied.DeepClone().AsObject();
+                Metadata(body)["name"] ??= name;
+                return (Create(kind, ns, body, dryRun), true);
+            }
+
+            return (MergePatch(kind, ns, name, applied, false, dryRun), false);
+        }
+    }
+
+    public JsonObject Delete(ResourceKind kind, string? ns, string name, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            var existing = Find(kind, ns, name);
+            if (dryRun)
+            {
+                return existing.DeepClone().AsObject();
+            }
+
+            _objects[kind].Remove(Key(ns, name));
+            _resourceVersion++;
+            if (kind.Kind == "Namespace")
+            {
+                // Namespace finalization happens at once here: everything in it goes with it.
+                foreach (var table in _objects.Where(t => t.Key.Namespaced).Select(t => t.Value))
+                {
+                    foreach (var key in table.Where(o => Namespace(o.Value) == name).Select(o => o.Key).ToList())
+                    {
+                        table.Remove(key);
+                    }
+                }
+            }
+
+            if (kind.Kind != "Namespace")
+            {
+                // Like the real server for kinds without finalization: a Status naming what went.
+                var details = new JsonObject { ["name"] = name, ["kind"] = kind.Plural, ["uid"] = existing["metadata"]?["uid"]?.DeepClone() };
+                if (kind.Group.Length > 0)
+                {
+                    details["group"] = kind.Group;
+                }
+
+                return new JsonObject
+                {
+                    ["kind"] = "Status",
+                    ["apiVersion"] = "v1",
+                    ["metadata"] = new JsonObject(),
+                    ["status"] = "Success",
+                    ["details"] = details,
+                };
+            }
+
+            // A namespace answers with itself, Terminating; its finalization here is immediate.
+            var gone = existing.DeepClone().AsObject();
+            gone["metadata"]!["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            gone["metadata"]!["resourceVersion"] = Rv(_resourceVersion);
+            gone["status"] = new JsonObject { ["phase"] = "Terminating" };
+            return gone;
+        }
+    }
+
+    public static IReadOnlyDictionary<string, string> Labels(JsonObject obj) =>
+        obj["metadata"]?["labels"] is JsonObject labels
+            ? labels.ToDictionary(l => l.Key, l => l.Value?.ToString() ?? "", StringComparer.Ordinal)
+            : new Dictionary<string, string>();
+
+    public static string? Namespace(JsonObject obj) => (string?)obj["metadata"]?["namespace"];
+
+    private JsonObject Commit(ResourceKind kind, string? ns, string name, JsonObject obj, bool dryRun)
+    {
+        if (!dryRun)
+        {
+            _resourceVersion++;
+            Metadata(obj)["resourceVersion"] = Rv(_resourceVersion);
+            _objects[kind][Key(ns, name)] = obj;
+        }
+
+        return obj.DeepClone().AsObject();
+    }
+
+    private JsonObject Find(ResourceKind kind, string? ns, string name)
+    {
+        if (kind.Namespaced && ns is null)
+        {
+            throw ApiError.BadRequest($"{kind.Plural} is namespaced: a namespace is required");
+        }
+
+        return _objects[kind].TryGetValue(Key(ns, name), out var obj) ? obj : throw ApiError.NotFound(kind, name);
+    }
+
+    private void CheckNamespace(ResourceKind kind, string? ns, JsonObject obj)
+    {
+        var metadata = Metadata(obj);
+        if (!kind.Namespaced)
+        {
+            metadata.Remove("namespace");
+            return;
+        }
+
+        if (ns is null)
+        {
+            throw ApiError.BadRequest($"{kind.Plural} is namespaced: a namespace is required");
+        }
+
+        if ((string?)metadata["namespace"] is { Length: > 0 } bodyNs && bodyNs != ns)
+        {
+            throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+
+        if (!_objects[Kind("Namespace")].ContainsKey(Key(null, ns)))
+        {
+            throw ApiError.NotFound(Kind("Namespace"), ns);
+        }
+
+        metadata["namespace"] = ns;
+    }
+
+    private static void CheckTypeMeta(ResourceKind kind, JsonObject obj)
+    {
+        var apiVersion = (string?)obj["apiVersion"];
+        var objectKind = (string?)obj["kind"];
+        if ((apiVersion is not null && apiVersion != kind.ApiVersion) || (objectKind is not null && objectKind != kind.Kind))
+        {
+            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) and kind ({objectKind}) do not match the {kind.ApiVersion} {kind.Kind} of the URL");
+        }
+
+        obj["apiVersion"] = kind.ApiVersion;
+        obj["kind"] = kind.Kind;
+    }
+
+    // The defaults and conversions the real API server applies on every write.
+    private void ApplyDefaults(ResourceKind kind, JsonObject obj, string name)
+    {
+        switch (kind.Kind)
+        {
+            case "Namespace":
+                var labels = Metadata(obj)["labels"] as JsonObject ?? [];
+                labels["kubernetes.io/metadata.name"] = name;
+                Metadata(obj)["labels"] = labels;
+                obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+                obj["status"] ??= new JsonObject { ["phase"] = "Active" };
+                break;
+            case "Secret":
+                obj["type"] ??= "Opaque";
+                if (obj["stringData"] is JsonObject stringData)
+                {
+                    var data = obj["data"] as JsonObject ?? [];
+                    foreach (var (key, value) in stringData)
+                    {
+                        data[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(value?.ToString() ?? ""));
+                    }
+
+                    obj["data"] = data;
+                    obj.Remove("stringData");
+                }
+
+                break;
+            case "Service":
+                var spec = obj["spec"] as JsonObject ?? [];
+                spec["type"] ??= "ClusterIP";
+                spec["sessionAffinity"] ??= "None";
+                if ((string?)spec["clusterIP"] is null or "")
+                {
+                    var ip = $"10.96.{_nextServiceIp / 250}.{(_nextServiceIp % 250) + 1}";
+                    _nextServiceIp++;
+                    spec["clusterIP"] = ip;
+                    spec["clusterIPs"] = new JsonArray(ip);
+                }
+
+                obj["spec"] = spec;
+                obj["status"] ??= new JsonObject { ["loadBalancer"] = new JsonObject() };
+                break;
+            case "Deployment":
+                var deploymentSpec = obj["spec"] as JsonObject ?? [];
+                deploymentSpec["replicas"] ??= 1;
+                obj["spec"] = deploymentSpec;
+                obj["status"] ??= new JsonObject();
+                break;
+        }
+    }
+
+    private static void SetOrRemove(JsonObject obj, string field, JsonNode? value)
+    {
+        if (value is null)
+        {
+            obj.Remove(field);
+        }
+        else
+        {
+            obj[field] = value.DeepClone();
+        }
+    }
+
+    private static JsonObject Metadata(JsonObject obj)
+    {
+        if (obj["metadata"] is not JsonObject metadata)
+        {
+            metadata = [];
+            obj["metadata"] = metadata;
+        }
+
+        return metadata;
+    }
+
+    private static string Key(string? ns, string name) => $"{ns}/{name}";
+
+    private static string Rv(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string RandomSuffix()
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        return string.Concat(Enumerable.Range(0, 5).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
+}

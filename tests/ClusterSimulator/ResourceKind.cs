@@ -1,0 +1,30 @@
+namespace Mesh.ClusterSimulator;
+
+/// <summary>One kind the simulator serves, with what discovery says about it.</summary>
+public sealed record ResourceKind(
+    string Group,
+    string Version,
+    string Plural,
+    string Singular,
+    string Kind,
+    bool Namespaced,
+    string[] ShortNames,
+    bool HasStatus = false,
+    bool TracksGeneration = false)
+{
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    /// <summary>The verbs served today; watch and deletecollection are not.</summary>
+    public static readonly string[] Verbs = ["create", "delete", "get", "list", "patch", "update"];
+
+    public static readonly IReadOnlyList<ResourceKind> BuiltIn =
+    [
+        new("", "v1", "namespaces", "namespace", "Namespace", false, ["ns"], HasStatus: true),
+        new("", "v1", "configmaps", "configmap", "ConfigMap", true, ["cm"]),
+        new("", "v1", "secrets", "secret", "Secret", true, []),
+        new("", "v1", "services", "service", "Service", true, ["svc"], HasStatus: true),
+        new("apps", "v1", "deployments", "deployment", "Deployment", true, ["deploy"], HasStatus: true, TracksGeneration: true),
+    ];
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.ClusterSimulator;
+
+/// <summary>
+/// A simulated Kubernetes API server on 127.0.0.1 over HTTPS with a bearer token, for tests: the real
+/// kubectl, helm and KubernetesClient reach it through the kubeconfig it writes.
+/// </summary>
+public sealed class SimulatedCluster : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public SimulatedCluster()
+    {
+        CertificateAuthority = Certificates.CreateCertificateAuthority();
+        ServingCertificate = Certificates.CreateServingCertificate(CertificateAuthority);
+        Token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+    }
+
+    public ObjectStore Store { get; } = new();
+
+    public X509Certificate2 CertificateAuthority { get; }
+
+    public X509Certificate2 ServingCertificate { get; }
+
+    public string CaCertificatePem => CertificateAuthority.ExportCertificatePem();
+
+    public string Token { get; }
+
+    public string Url { get; private set; } = "";
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(ServingCertificate)));
+        _app = builder.Build();
+
+        var api = new ApiServer(Store);
+        _app.Use(async (context, next) =>
+        {
+            var authorization = context.Request.Headers.Authorization.ToString();
+            if (authorization.Length == 0)
+            {
+                await ApiServer.WriteAsync(context, 401, new ApiError(401, "Unauthorized", "Unauthorized").ToStatus());
+            }
+            else if (authorization != $"Bearer {Token}")
+            {
+                await ApiServer.WriteAsync(context, 403, new ApiError(403, "Forbidden", "forbidden: the bearer token is not valid for this server").ToStatus());
+            }
+            else
+            {
+                await next(context);
+            }
+        });
+        _app.Run(api.HandleAsync);
+        await _app.StartAsync(cancellationToken);
+
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Url = $"https://127.0.0.1:{new Uri(address).Port}";
+    }
+
+    /// <summary>Writes a kubeconfig whose current context, <c>simulated</c>, reaches this server.</summary>
+    public void WriteKubeconfig(string path)
+    {
+        if (Url.Length == 0)
+        {
+            throw new InvalidOperationException("Start the simulated cluster before writing its kubeconfig.");
+        }
+
+        var ca = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(CaCertificatePem));
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: simulated
+              cluster:
+                server: {Url}
+                certificate-authority-data: {ca}
+            users:
+            - name: simulated
+              user:
+                token: {Token}
+            contexts:
+            - name: simulated
+              context:
+                cluster: simulated
+                user: simulated
+                namespace: default
+            current-context: simulated
+
+            """);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+
+        ServingCertificate.Dispose();
+        CertificateAuthority.Dispose();
+    }
+}
