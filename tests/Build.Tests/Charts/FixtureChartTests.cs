@@ -68,6 +68,25 @@ public sealed class FixtureChartTests(ProvisionedTools tools)
         Assert.Contains("sidecar.istio.io/inject: \"true\"", manifests, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void External_dns_turns_its_values_into_arguments_and_may_read_istio_resources()
+    {
+        var settings = new HelmTemplateSettings { Namespace = "external-dns" };
+        settings.Values["provider.name"] = "inmemory";
+        settings.Values["txtOwnerId"] = "istio-mesh";
+        settings.Values["sources"] = "{service,istio-gateway,istio-virtualservice}";
+        settings.Values["domainFilters"] = "{mesh.example.com}";
+
+        var manifests = _context.HelmTemplate("external-dns", ChartPath("external-dns"), settings);
+
+        foreach (var argument in new[] { "--source=istio-gateway", "--source=istio-virtualservice", "--provider=inmemory", "--policy=upsert-only", "--txt-owner-id=istio-mesh", "--domain-filter=mesh.example.com" })
+        {
+            Assert.Contains($"- {argument}\n", manifests, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("resources: [\"gateways\", \"virtualservices\"]", manifests, StringComparison.Ordinal);
+    }
+
     private static TestCakeContext Context(ProvisionedTools tools)
     {
         var context = new TestCakeContext(log: new FakeLog());
