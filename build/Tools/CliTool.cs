@@ -39,6 +39,40 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
         _ => path.FullPath,
     };
 
+    /// <summary>The start of a command line: the subcommand's words, e.g. <c>repo add NAME</c>.</summary>
+    protected static ProcessArgumentBuilder Command(params string[] words)
+    {
+        var args = new ProcessArgumentBuilder();
+        foreach (var word in words)
+        {
+            args.Append(word);
+        }
+
+        return args;
+    }
+
+    /// <summary>
+    /// The flags that choose a cluster, common to helm, kubectl and istioctl; only the context flag's name
+    /// and the separator (<c>--flag value</c> or <c>--flag=value</c>) differ between them.
+    /// </summary>
+    protected void AppendClusterFlags(ProcessArgumentBuilder args, FilePath? kubeconfig, string contextFlag, string? context, string? ns, string separator = " ")
+    {
+        if (kubeconfig is not null)
+        {
+            args.AppendSwitchQuoted("--kubeconfig", separator, Absolute(kubeconfig));
+        }
+
+        if (context is not null)
+        {
+            args.AppendSwitchQuoted(contextFlag, separator, context);
+        }
+
+        if (ns is not null)
+        {
+            args.AppendSwitch("--namespace", separator, ns);
+        }
+    }
+
     /// <summary>Runs the tool and returns its output; throws <see cref="ToolCommandException"/> on a non-zero exit.</summary>
     protected ToolOutput Execute(TSettings settings, ProcessArgumentBuilder arguments, bool captureOutput = false)
     {

@@ -22,7 +22,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
 
     public void RepoAdd(string name, string url, HelmRepoAddSettings settings)
     {
-        var args = Command(settings, "repo", "add", name);
+        var args = Command("repo", "add", name);
         args.AppendQuoted(url);
         AppendGlobalFlags(args, settings);
         AppendIf(args, settings.ForceUpdate, "--force-update");
@@ -41,7 +41,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
 
     public void RepoUpdate(HelmRepoUpdateSettings settings)
     {
-        var args = Command(settings, "repo", "update");
+        var args = Command("repo", "update");
         foreach (var repository in settings.Repositories)
         {
             args.Append(repository);
@@ -54,7 +54,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
     public void Upgrade(string release, string chart, HelmUpgradeSettings settings)
     {
         var helm4 = IsHelm4(settings);
-        var args = Command(settings, "upgrade", "--install", release);
+        var args = Command("upgrade", "--install", release);
         args.AppendQuoted(chart);
         AppendGlobalFlags(args, settings);
         AppendIf(args, settings.CreateNamespace, "--create-namespace");
@@ -82,7 +82,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
 
     public void Uninstall(string release, HelmUninstallSettings settings)
     {
-        var args = Command(settings, "uninstall", release);
+        var args = Command("uninstall", release);
         AppendGlobalFlags(args, settings);
         AppendIf(args, settings.IgnoreNotFound, "--ignore-not-found");
         if (settings.Wait)
@@ -97,7 +97,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
     /// <summary>The release's status, or null when there is no such release.</summary>
     public HelmReleaseStatus? Status(string release, HelmStatusSettings settings)
     {
-        var args = Command(settings, "status", release);
+        var args = Command("status", release);
         AppendGlobalFlags(args, settings);
         AppendRevision(args, settings.Revision);
         args.Append("-o json");
@@ -113,7 +113,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
 
     public IReadOnlyList<HelmRelease> List(HelmListSettings settings)
     {
-        var args = Command(settings, "list");
+        var args = Command("list");
         AppendGlobalFlags(args, settings);
         AppendIf(args, settings.AllNamespaces, "--all-namespaces");
         // Helm 4 lists releases in every state by default and has no --all.
@@ -130,7 +130,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
     /// <summary>The release's values; an empty object when it was installed without any.</summary>
     public JsonObject GetValues(string release, HelmGetValuesSettings settings)
     {
-        var args = Command(settings, "get", "values", release);
+        var args = Command("get", "values", release);
         AppendGlobalFlags(args, settings);
         AppendIf(args, settings.AllValues, "--all");
         AppendRevision(args, settings.Revision);
@@ -141,7 +141,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
 
     public IReadOnlyList<HelmHistoryEntry> History(string release, HelmHistorySettings settings)
     {
-        var args = Command(settings, "history", release);
+        var args = Command("history", release);
         AppendGlobalFlags(args, settings);
         if (settings.Max is { } max)
         {
@@ -155,7 +155,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
     /// <summary>The rendered manifests.</summary>
     public string Template(string release, string chart, HelmTemplateSettings settings)
     {
-        var args = Command(settings, "template", release);
+        var args = Command("template", release);
         args.AppendQuoted(chart);
         AppendGlobalFlags(args, settings);
         AppendVersion(args, settings.Version);
@@ -172,7 +172,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
     /// <summary>Lints the chart; returns helm's report, throws when the chart fails the lint.</summary>
     public ToolOutput Lint(string chart, HelmLintSettings settings)
     {
-        var args = Command(settings, "lint");
+        var args = Command("lint");
         args.AppendQuoted(chart);
         AppendGlobalFlags(args, settings);
         AppendValues(args, settings);
@@ -182,7 +182,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
 
     public void Pull(string chart, HelmPullSettings settings)
     {
-        var args = Command(settings, "pull");
+        var args = Command("pull");
         args.AppendQuoted(chart);
         AppendGlobalFlags(args, settings);
         if (settings.Repository is not null)
@@ -234,35 +234,8 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         return args;
     }
 
-    private static ProcessArgumentBuilder Command(HelmSettings settings, params string[] words)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var args = new ProcessArgumentBuilder();
-        foreach (var word in words)
-        {
-            args.Append(word);
-        }
-
-        return args;
-    }
-
-    private void AppendGlobalFlags(ProcessArgumentBuilder args, HelmSettings settings)
-    {
-        if (settings.KubeConfig is not null)
-        {
-            args.AppendSwitchQuoted("--kubeconfig", Absolute(settings.KubeConfig));
-        }
-
-        if (settings.KubeContext is not null)
-        {
-            args.AppendSwitchQuoted("--kube-context", settings.KubeContext);
-        }
-
-        if (settings.Namespace is not null)
-        {
-            args.AppendSwitch("--namespace", settings.Namespace);
-        }
-    }
+    private void AppendGlobalFlags(ProcessArgumentBuilder args, HelmSettings settings) =>
+        AppendClusterFlags(args, settings.KubeConfig, "--kube-context", settings.KubeContext, settings.Namespace);
 
     private void AppendValues(ProcessArgumentBuilder args, HelmValuesSettings settings)
     {

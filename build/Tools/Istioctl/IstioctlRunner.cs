@@ -75,34 +75,9 @@ public sealed class IstioctlRunner : CliTool<IstioctlSettings>
 
     protected override IEnumerable<string> GetToolExecutableNames() => ["istioctl", "istioctl.exe"];
 
-    private static ProcessArgumentBuilder Command(params string[] words)
-    {
-        var args = new ProcessArgumentBuilder();
-        foreach (var word in words)
-        {
-            args.Append(word);
-        }
-
-        return args;
-    }
-
     private void AppendGlobalFlags(ProcessArgumentBuilder args, IstioctlSettings settings)
     {
-        if (settings.KubeConfig is not null)
-        {
-            args.AppendSwitchQuoted("--kubeconfig", Absolute(settings.KubeConfig));
-        }
-
-        if (settings.Context is not null)
-        {
-            args.AppendSwitchQuoted("--context", settings.Context);
-        }
-
-        if (settings.Namespace is not null)
-        {
-            args.AppendSwitch("--namespace", settings.Namespace);
-        }
-
+        AppendClusterFlags(args, settings.KubeConfig, "--context", settings.Context, settings.Namespace);
         if (settings.IstioNamespace is not null)
         {
             args.AppendSwitch("--istioNamespace", settings.IstioNamespace);

@@ -146,34 +146,8 @@ public sealed class KubectlRunner : CliTool<KubectlSettings>
 
     protected override IEnumerable<string> GetToolExecutableNames() => ["kubectl", "kubectl.exe"];
 
-    private static ProcessArgumentBuilder Command(params string[] words)
-    {
-        var args = new ProcessArgumentBuilder();
-        foreach (var word in words)
-        {
-            args.Append(word);
-        }
-
-        return args;
-    }
-
-    private void AppendGlobalFlags(ProcessArgumentBuilder args, KubectlSettings settings)
-    {
-        if (settings.KubeConfig is not null)
-        {
-            args.AppendSwitchQuoted("--kubeconfig", "=", Absolute(settings.KubeConfig));
-        }
-
-        if (settings.Context is not null)
-        {
-            args.AppendSwitchQuoted("--context", "=", settings.Context);
-        }
-
-        if (settings.Namespace is not null)
-        {
-            args.AppendSwitch("--namespace", "=", settings.Namespace);
-        }
-    }
+    private void AppendGlobalFlags(ProcessArgumentBuilder args, KubectlSettings settings) =>
+        AppendClusterFlags(args, settings.KubeConfig, "--context", settings.Context, settings.Namespace, separator: "=");
 
     private void AppendFiles(ProcessArgumentBuilder args, IEnumerable<FilePath> files)
     {
