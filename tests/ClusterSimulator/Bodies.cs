@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Mesh.ClusterSimulator;
 
-/// <summary>Request bodies in JSON or YAML, read into <see cref="JsonObject"/>s.</summary>
+/// <summary>Request bodies in JSON, YAML or the Kubernetes protobuf envelope, read into <see cref="JsonObject"/>s.</summary>
 public static class Bodies
 {
     /// <summary>A request body as sent: the Kubernetes protobuf envelope, else JSON or YAML text.</summary>
