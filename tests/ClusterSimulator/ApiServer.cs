@@ -178,8 +178,9 @@ public sealed class ApiServer(ObjectStore store)
 
     private static async Task<JsonObject> BodyAsync(HttpRequest request)
     {
-        using var reader = new StreamReader(request.Body);
-        return Bodies.Parse(await reader.ReadToEndAsync(), request.ContentType);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        return Bodies.Parse(buffer.ToArray(), request.ContentType);
     }
 
     private static Func<JsonObject, bool> FieldSelector(string? text)

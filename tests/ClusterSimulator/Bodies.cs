@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
@@ -6,12 +7,20 @@ using YamlDotNet.RepresentationModel;
 
 namespace Mesh.ClusterSimulator;
 
-/// <summary>Request bodies in JSON or YAML, read into <see cref="JsonObject"/>s.</summary>
+/// <summary>Request bodies in JSON, YAML or the Kubernetes protobuf envelope, read into <see cref="JsonObject"/>s.</summary>
 public static class Bodies
 {
+    /// <summary>A request body as sent: the Kubernetes protobuf envelope, else JSON or YAML text.</summary>
+    public static JsonObject Parse(byte[] body, string? contentType) =>
+        MediaType(contentType) == KubeProtobuf.MediaType
+            ? KubeProtobuf.Decode(body)
+            : Parse(Encoding.UTF8.GetString(body), contentType);
+
+    private static string MediaType(string? contentType) => (contentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+
     public static JsonObject Parse(string text, string? contentType)
     {
-        var mediaType = (contentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+        var mediaType = MediaType(contentType);
         JsonNode? node;
         try
         {

@@ -1,0 +1,24 @@
+namespace Mesh.ClusterSimulator.Tests;
+
+/// <summary>
+/// Request bodies the real clients sent as <c>application/vnd.kubernetes.protobuf</c>, base64-encoded.
+/// Captured by pointing kubectl 1.35.2 and helm 4.1.4 (<c>tools/bin</c>) at the simulator with a
+/// temporary change (not committed) that wrote each protobuf request body to a file.
+/// </summary>
+public static class CapturedProtobuf
+{
+    // `kubectl create ns fixture`
+    public const string Namespace = "azhzAAoPCgJ2MRIJTmFtZXNwYWNlEh8KFwoHZml4dHVyZRIAGgAiACoAMgA4AEIAEgAaAgoAGgAiAA==";
+
+    // `kubectl create configmap settings -n fixture --from-literal=greeting=hello --from-literal=empty=`
+    public const string ConfigMap = "azhzAAoPCgJ2MRIJQ29uZmlnTWFwEj8KHwoIc2V0dGluZ3MSABoHZml4dHVyZSIAKgAyADgAQgASCQoFZW1wdHkSABIRCghncmVldGluZxIFaGVsbG8aACIA";
+
+    // `kubectl create secret generic creds -n fixture --from-literal=password='s3cr3t!'`
+    public const string Secret = "azhzAAoMCgJ2MRIGU2VjcmV0EjUKHAoFY3JlZHMSABoHZml4dHVyZSIAKgAyADgAQgASEwoIcGFzc3dvcmQSB3MzY3IzdCEaABoAIgA=";
+
+    // `kubectl create deployment web -n fixture --image=nginx:1.27 --port=80 --replicas=2 -- nginx -g 'daemon off;'`
+    public const string Deployment = "azhzAAoVCgdhcHBzL3YxEgpEZXBsb3ltZW50Et0BCiYKA3dlYhIAGgdmaXh0dXJlIgAqADIAOABCAFoKCgNhcHASA3dlYhKkAQgCEgwKCgoDYXBwEgN3ZWIaiQEKHAoAEgAaACIAKgAyADgAQgBaCgoDYXBwEgN3ZWISaRJLCgVuZ2lueBIKbmdpbng6MS4yNxoFbmdpbngaAi1nGgtkYWVtb24gb2ZmOyoAMgoKABAAGFAiACoAQgBqAHIAgAEAiAEAkAEAogEAGgAyAEIASgBSAFgAYABoAIIBAIoBAJoBAMIBACICCgAoADgAGgwIABAAGAAgACgAOAAaACIA";
+
+    // helm 4.1.4's first write of `helm install demo tests/charts/demo -n fixture` (the release record, status pending-install)
+    public const string HelmReleaseSecret = "azhzAAoMCgJ2MRIGU2VjcmV0EqMKCokBChpzaC5oZWxtLnJlbGVhc2UudjEuZGVtby52MRIAGgAiACoAMgA4AEIAWhcKCWNyZWF0ZWRBdBIKMTc5NTc2NTE1OVoMCgRuYW1lEgRkZW1vWg0KBW93bmVyEgRoZWxtWhkKBnN0YXR1cxIPcGVuZGluZy1pbnN0YWxsWgwKB3ZlcnNpb24SATESgAkKB3JlbGVhc2US9AhINHNJQUFBQUFBQUMvNVNVNjI2alJoVEhYMlUwL1dwakxtVWQwMCt4dXliT2VoMXRMb0NwcTlVQVk1aDRibUlHWXhMbDNhdkJpNU8yV2xXVmtHWCtjeTYvY3poblhpRkhETU1BRnBnSk9JS0U3d1VNWHVHZTFFcC9MN0Nrb3NNRkRLQnJ1NS9HampOMnA0LzJOUEJtZ1RPemZOZWZPdDZWL1dzS1I1Q2kvK2xRWUpYWFJHb2lPQXpnaWhOTkVBV0VLNDBvQlEwdmNOMmlEbzZnMGtnM0NnWlFZbDRRWG81LzJNQzNFY3dyVkdzRHpMQkdCZExJL1A5N1NVZGNxM01PMjNJcysxK1pyNEVtdkFOOUpLQXJETFFRRkxRMWtoTFhRR09sRmRDWVNZbzBCb2dYZ0JLdWZ3TkVBNklBRnhvTVJRUEV1N2JDTmJaTUkvTStlS1cxVk1Ga2drK0lTWXF0WExDSk9iSWtMK0VJSWttaUM5N1I3Ulg1cmppVzNRUHJUcHFDa0pTVTVLam5maHRCS3ZJRERIaEQ2UWdPZ0FvR2Yxd2FjQkVudWVCN1VqSWtyUTR4YWxyUXR3cHVrN21NV05UbExqMW16Nklzbmo5L1FTNXQwdDlGK2MyZE5TbWovREZldGd2bTBDSmNIcmJKZlhWWGluSVYrbFVXUDMxYTNlanBhdUUvcFBHSmJwTU5YUjk2dmR3bnRrN0RTR2Z0WUJ1OTVPSHlPWDBVSmZaVXVhYTNOQXVqS25lZm1rZTIxR215YWJmeGhxNXVuTm1DWEpkWnVDUnBmSHJwY3kydXkyMHliOWRNTzFzV2RSbUw3RFQ1MnFENDZwZ1ozeUhtWVNPMnlhMzlnZUdMOFYyRnl6WmYrSFVSMzlLYytiUUlvNWMxbzhlMVM1dmN1Njh5dHFGM1pEN0YzWFh6eENLVnhzdVg5TUcvMjhiT21ZZmRWMFg0K1pQaFNyMWJtaWIzTW1QNVVIdThqVStPNGZsd1Z1NFg4MU1Seit6MFlUN2JmeFBsNm1aZTVkN0d5N3pidzVBcllrdFZ4TkhMbXIrZnJXN2FNaytpWXhHZStlRUlNbEZvMG4vT2YyeVVHL2l1WmJ1dTcvbFhiZ3JmL2h6Qkk2S05HWUZYV05ZWWE4SkxNNEtZVXJNSEVpblZpdHJzcHBrZWxWZVlvV0Yrem0vdnVXemJkc2I5ODJqYlFmK1luZDBUYXVLZmZmNlR6UFBkSzN1YW1td01jYkxIU3NNQWpzZmpIZjhGUElpbXpuRUF6SlpPZmphcE8vNitJUUU0T2p0K0lMd0l3S0szK29ya2pnK0xIK3c0QUdid3p5SEg1bWVRbEVRbTFaNmNkRk5qbzFLVVlhcDZId0NRbE5haHlYRE5zY2JLSW1MeUh1ZG5GdjBkeFBPTDFRVmg2SHdBZHVmVzc2Q1JoKzRiMlNnZkx5Wm5CQytVTUlBL01NK1hBZTIrTTZ3cllUNmJVZ2krL1JVQUFQLy9YUFdwc2JJRkFBQT0aEmhlbG0uc2gvcmVsZWFzZS52MRoAIgA=";
+}
