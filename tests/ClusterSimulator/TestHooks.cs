@@ -14,18 +14,24 @@ public sealed class TestHooks(RequestLog log, Faults faults)
 
     private const string FaultItem = "sim.fault";
 
-    /// <summary>Outermost: records every request but the admin ones, once it has been answered.</summary>
+    /// <summary>
+    /// Outermost: records every request but the admin ones, as its answer starts (so a client that has
+    /// its answer finds it in the log) or, when none is sent, as the request ends.
+    /// </summary>
     public async Task RecordAsync(HttpContext context, RequestDelegate next)
     {
         var time = DateTimeOffset.UtcNow;
         var request = context.Request;
-        try
+        if (request.Path.StartsWithSegments(AdminPrefix, StringComparison.Ordinal))
         {
             await next(context);
+            return;
         }
-        finally
+
+        var recorded = 0;
+        void Record()
         {
-            if (!request.Path.StartsWithSegments(AdminPrefix, StringComparison.Ordinal))
+            if (Interlocked.Exchange(ref recorded, 1) == 0)
             {
                 var fault = context.Items[FaultItem] as FaultRule;
                 log.Add(new RequestRecord(
@@ -38,6 +44,20 @@ public sealed class TestHooks(RequestLog log, Faults faults)
                     request.Headers.UserAgent.ToString(),
                     fault?.Describe()));
             }
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Record();
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            Record();
         }
     }
 
