@@ -21,7 +21,6 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
         var before = await client.CoreV1.ListNamespacedConfigMapAsync(ns);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var seen = new List<(WatchEventType Type, string Name, string? Value)>();
-        var watchers = Store.Events.Watchers;
 
         var watching = Task.Run(async () =>
         {
@@ -36,7 +35,7 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
                 }
             }
         });
-        await WaitForNewWatchAsync(watchers, timeout.Token);
+        await WaitForWatchAsync(ns, timeout.Token);
         await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "watched" }, Data = new Dictionary<string, string> { ["k"] = "1" } }, ns);
         var read = await client.CoreV1.ReadNamespacedConfigMapAsync("watched", ns);
         read.Data["k"] = "2";
@@ -87,7 +86,7 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
     }
 
     [Fact]
-    public async Task A_watch_from_a_resource_version_sends_only_newer_changes_that_match_its_selector()
+    public async Task A_watch_from_a_resource_version_sends_only_newer_changes_as_its_selector_sees_them()
     {
         var ns = NewNamespace("fromrv");
         Store.Create(ConfigMap, ns, Cm("old"));
@@ -101,9 +100,34 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
         Store.Delete(ConfigMap, ns, "unselected");
         Store.MergePatch(ConfigMap, ns, "newer", new JsonObject { ["data"] = new JsonObject { ["k"] = "v" } });
         var live = await events.NextAsync();
+        Store.MergePatch(ConfigMap, ns, "old", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = "web" } } });
+        var joined = await events.NextAsync();
+        Store.MergePatch(ConfigMap, ns, "newer", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = "db" } } });
+        var left = await events.NextAsync();
 
         Assert.Equal("ADDED newer", $"{replayed["type"]} {replayed["object"]!["metadata"]!["name"]}");
         Assert.Equal("MODIFIED newer v", $"{live["type"]} {live["object"]!["metadata"]!["name"]} {live["object"]!["data"]!["k"]}");
+        Assert.Equal("ADDED old", $"{joined["type"]} {joined["object"]!["metadata"]!["name"]}");
+        Assert.Equal("DELETED newer", $"{left["type"]} {left["object"]!["metadata"]!["name"]}");
+    }
+
+    [Fact]
+    public async Task Deletecollection_deletes_the_selected_objects_and_watches_see_them_go()
+    {
+        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(fixture.KubeconfigPath));
+        var ns = NewNamespace("delcoll");
+        Store.Create(ConfigMap, ns, Cm("web-1", app: "web"));
+        Store.Create(ConfigMap, ns, Cm("web-2", app: "web"));
+        Store.Create(ConfigMap, ns, Cm("db", app: "db"));
+        using var http = fixture.HttpClient(fixture.Cluster.Token);
+        using var events = await WatchAsync(http, $"/api/v1/namespaces/{ns}/configmaps?watch=true&resourceVersion={Store.ResourceVersion}&timeoutSeconds=5");
+
+        await client.CoreV1.DeleteCollectionNamespacedConfigMapAsync(ns, labelSelector: "app=web");
+        var gone = new[] { await events.NextAsync(), await events.NextAsync() };
+        var left = await client.CoreV1.ListNamespacedConfigMapAsync(ns);
+
+        Assert.Equal(["DELETED web-1", "DELETED web-2"], gone.Select(e => $"{e["type"]} {e["object"]!["metadata"]!["name"]}"));
+        Assert.Equal("db", Assert.Single(left.Items).Metadata.Name);
     }
 
     [Fact]
@@ -149,7 +173,6 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
     {
         var kubectl = Tool.Require("kubectl");
         var ns = NewNamespace("kubectlw");
-        var watchers = Store.Events.Watchers;
         var cache = Path.Combine(Path.GetDirectoryName(fixture.KubeconfigPath)!, "kube-cache");
         var start = new ProcessStartInfo(kubectl, ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", cache, "get", "cm", "-n", ns, "-w"])
         {
@@ -160,7 +183,7 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
-            await WaitForNewWatchAsync(watchers, timeout.Token);
+            await WaitForWatchAsync(ns, timeout.Token);
             Store.Create(ConfigMap, ns, Cm("late-arrival"));
             string? line;
             do
@@ -188,10 +211,11 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
         return ns;
     }
 
-    // Tests in one class run one at a time, so a new watch is the one this test just started.
-    private async Task WaitForNewWatchAsync(int before, CancellationToken cancellationToken = default)
+    // A watch is logged as its answer starts, which is after it has subscribed to the store's events.
+    private async Task WaitForWatchAsync(string ns, CancellationToken cancellationToken)
     {
-        while (Store.Events.Watchers <= before)
+        var path = $"/api/v1/namespaces/{ns}/configmaps";
+        while (!fixture.Cluster.Requests.Records.Any(r => r.Path == path && r.Query.Contains("watch=", StringComparison.Ordinal)))
         {
             await Task.Delay(20, cancellationToken);
         }

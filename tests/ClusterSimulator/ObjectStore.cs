@@ -277,7 +277,8 @@ public sealed partial class ObjectStore
         {
             _resourceVersion++;
             Metadata(obj)["resourceVersion"] = Rv(_resourceVersion);
-            Events.Publish(kind, _objects[kind].ContainsKey(Key(ns, name)) ? "MODIFIED" : "ADDED", obj, _resourceVersion);
+            var previous = _objects[kind].GetValueOrDefault(Key(ns, name));
+            Events.Publish(kind, previous is null ? "ADDED" : "MODIFIED", obj, _resourceVersion, previous);
             _objects[kind][Key(ns, name)] = obj;
         }
 

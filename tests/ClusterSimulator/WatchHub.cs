@@ -3,8 +3,8 @@ using System.Threading.Channels;
 
 namespace Mesh.ClusterSimulator;
 
-/// <summary>One change to one object, as a watch streams it.</summary>
-public sealed record WatchEvent(string Type, long ResourceVersion, JsonObject Object);
+/// <summary>One change to one object, as a watch streams it; <paramref name="Previous"/> is the state it replaced.</summary>
+public sealed record WatchEvent(string Type, long ResourceVersion, JsonObject Object, JsonObject? Previous = null);
 
 /// <summary>
 /// The store's changes, per kind: a bounded history (what a watch from an older resourceVersion replays,
@@ -21,9 +21,9 @@ public sealed class WatchHub
     /// <summary>How many events per kind are kept for watches that start from a resourceVersion.</summary>
     public int HistoryPerKind { get; set; } = 500;
 
-    public void Publish(ResourceKind kind, string type, JsonObject obj, long resourceVersion)
+    public void Publish(ResourceKind kind, string type, JsonObject obj, long resourceVersion, JsonObject? previous = null)
     {
-        var change = new WatchEvent(type, resourceVersion, obj.DeepClone().AsObject());
+        var change = new WatchEvent(type, resourceVersion, obj.DeepClone().AsObject(), previous?.DeepClone().AsObject());
         lock (_gate)
         {
             if (!_history.TryGetValue(kind, out var history))

@@ -103,9 +103,18 @@ public static class WatchStream
                 return last;
             }
 
-            if (Selected(change.Object))
+            // As on the real server, an object that changes into a watch's selection is ADDED to it,
+            // and one that changes out of it is DELETED from it.
+            var type = (change.Type, Selected(change.Object), change.Previous is { } before && Selected(before)) switch
             {
-                await WriteEventAsync(response, change.Type, change.Object, end.Token);
+                ("MODIFIED", true, false) => "ADDED",
+                ("MODIFIED", false, true) => "DELETED",
+                (_, true, _) => change.Type,
+                _ => null,
+            };
+            if (type is not null)
+            {
+                await WriteEventAsync(response, type, change.Object, end.Token);
             }
 
             return change.ResourceVersion;
