@@ -204,6 +204,41 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
         }
     }
 
+    [Fact]
+    public async Task Kubectl_wait_syncs_through_a_watch_list_and_sees_the_change_it_waits_for()
+    {
+        var kubectl = Tool.Require("kubectl");
+        var ns = NewNamespace("kwait");
+        Store.Create(ConfigMap, ns, Cm("gate", app: "closed"));
+        var cache = Path.Combine(Path.GetDirectoryName(fixture.KubeconfigPath)!, "kube-cache");
+        var start = new ProcessStartInfo(kubectl, ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", cache, "wait", "-n", ns, "cm/gate", "--for=jsonpath={.metadata.labels.app}=open", "--timeout=10s"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var error = process.StandardError.ReadToEndAsync(timeout.Token);
+            await WaitForWatchAsync(ns, timeout.Token);
+            Store.MergePatch(ConfigMap, ns, "gate", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = "open" } } });
+            await process.WaitForExitAsync(timeout.Token);
+
+            Assert.True(process.ExitCode == 0, await output + await error);
+            Assert.Contains("configmap/gate condition met", await output);
+            Assert.Contains(fixture.Cluster.Requests.Records, r => r.Path == $"/api/v1/namespaces/{ns}/configmaps" && r.Query.Contains("sendInitialEvents=true", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
     private string NewNamespace(string prefix)
     {
         var ns = SimulatorFixture.UniqueName(prefix);
