@@ -112,17 +112,23 @@ public sealed class ApiServer(ObjectStore store)
         {
             if (method == HttpMethods.Get)
             {
-                if (query["watch"] is ["true" or "1"])
-                {
-                    throw new ApiError(405, "MethodNotAllowed", "watch is not served by the simulated API server yet");
-                }
-
                 if (kind.Namespaced is false && ns is not null)
                 {
                     throw NotFoundPath(context.Request);
                 }
 
+                if (query["watch"] is ["true" or "1"])
+                {
+                    await WatchStream.ServeAsync(context, store, kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"]));
+                    return (200, null);
+                }
+
                 return (200, store.List(kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"])));
+            }
+
+            if (method == HttpMethods.Delete)
+            {
+                return (200, DeleteCollection.Run(store, kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"]), dryRun));
             }
 
             if (method == HttpMethods.Post)

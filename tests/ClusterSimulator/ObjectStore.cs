@@ -31,6 +31,9 @@ public sealed partial class ObjectStore
         }
     }
 
+    /// <summary>Every committed change, for watches.</summary>
+    public WatchHub Events { get; } = new();
+
     public long ResourceVersion
     {
         get { lock (_gate) { return _resourceVersion; } }
@@ -219,13 +222,15 @@ public sealed partial class ObjectStore
 
             _objects[kind].Remove(Key(ns, name));
             _resourceVersion++;
+            Events.Publish(kind, "DELETED", WithRv(existing, _resourceVersion), _resourceVersion);
             if (kind.Kind == "Namespace")
             {
                 // Namespace finalization happens at once here: everything in it goes with it.
-                foreach (var table in _objects.Where(t => t.Key.Namespaced).Select(t => t.Value))
+                foreach (var (tableKind, table) in _objects.Where(t => t.Key.Namespaced))
                 {
                     foreach (var key in table.Where(o => Namespace(o.Value) == name).Select(o => o.Key).ToList())
                     {
+                        Events.Publish(tableKind, "DELETED", WithRv(table[key], _resourceVersion), _resourceVersion);
                         table.Remove(key);
                     }
                 }
@@ -272,6 +277,8 @@ public sealed partial class ObjectStore
         {
             _resourceVersion++;
             Metadata(obj)["resourceVersion"] = Rv(_resourceVersion);
+            var previous = _objects[kind].GetValueOrDefault(Key(ns, name));
+            Events.Publish(kind, previous is null ? "ADDED" : "MODIFIED", obj, _resourceVersion, previous);
             _objects[kind][Key(ns, name)] = obj;
         }
 
@@ -400,6 +407,13 @@ public sealed partial class ObjectStore
         }
 
         return metadata;
+    }
+
+    private static JsonObject WithRv(JsonObject obj, long resourceVersion)
+    {
+        var copy = obj.DeepClone().AsObject();
+        Metadata(copy)["resourceVersion"] = Rv(resourceVersion);
+        return copy;
     }
 
     private static string Key(string? ns, string name) => $"{ns}/{name}";

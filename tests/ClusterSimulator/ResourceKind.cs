@@ -16,8 +16,8 @@ public sealed record ResourceKind(
 
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
-    /// <summary>The verbs served today; watch and deletecollection are not.</summary>
-    public static readonly string[] Verbs = ["create", "delete", "get", "list", "patch", "update"];
+    /// <summary>The verbs served on every kind.</summary>
+    public static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
     public static readonly IReadOnlyList<ResourceKind> BuiltIn =
     [

@@ -27,6 +27,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public ObjectStore Store { get; } = new();
 
+    /// <summary>Every request answered, for tests that count calls (see also <c>GET /_sim/requests</c>).</summary>
+    public RequestLog Requests { get; } = new();
+
+    /// <summary>Faults injected into matching requests (see also <c>POST /_sim/faults</c>).</summary>
+    public Faults Faults { get; } = new();
+
     public X509Certificate2 CertificateAuthority { get; }
 
     public X509Certificate2 ServingCertificate { get; }
@@ -47,6 +53,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _app = builder.Build();
 
         var api = new ApiServer(Store);
+        var hooks = new TestHooks(Requests, Faults);
+        _app.Use(hooks.RecordAsync);
         _app.Use(async (context, next) =>
         {
             var authorization = context.Request.Headers.Authorization.ToString();
@@ -63,6 +71,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 await next(context);
             }
         });
+        _app.Use(hooks.AdminOrFaultAsync);
         _app.Run(api.HandleAsync);
         await _app.StartAsync(cancellationToken);
 
