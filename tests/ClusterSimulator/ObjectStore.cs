@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Mesh.ClusterSimulator;
 
@@ -13,7 +12,7 @@ namespace Mesh.ClusterSimulator;
 public sealed partial class ObjectStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<ResourceKind, SortedDictionary<string, JsonObject>> _objects = [];
+    private readonly Dictionary<ResourceKind, SortedDictionary<string, JsonObject>> _objects = new(SameResource.Instance);
     private long _resourceVersion;
     private int _nextServiceIp = 10;
 
@@ -30,6 +29,9 @@ public sealed partial class ObjectStore
             Create(namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
         }
     }
+
+    /// <summary>The kinds served: the built-ins and those of established CustomResourceDefinitions.</summary>
+    public KindRegistry Kinds { get; } = new();
 
     public long ResourceVersion
     {
@@ -86,11 +88,6 @@ public sealed partial class ObjectStore
                 throw ApiError.Invalid(kind, "", "metadata.name: Required value: name or generateName is required");
             }
 
-            if (!DnsSubdomain().IsMatch(name) || name.Length > 253)
-            {
-                throw ApiError.Invalid(kind, name, $"metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
-            }
-
             CheckNamespace(kind, ns, obj);
             if (_objects[kind].ContainsKey(Key(ns, name)))
             {
@@ -116,6 +113,7 @@ public sealed partial class ObjectStore
                 obj.Remove("status");
             }
 
+            Admit(kind, obj, name);
             ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
@@ -167,6 +165,7 @@ public sealed partial class ObjectStore
                 metadata["generation"] = (old["generation"]?.GetValue<long>() ?? 0) + 1;
             }
 
+            Admit(kind, obj, name);
             ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
@@ -219,6 +218,11 @@ public sealed partial class ObjectStore
 
             _objects[kind].Remove(Key(ns, name));
             _resourceVersion++;
+            if (kind.Kind == "CustomResourceDefinition")
+            {
+                Withdraw(name);
+            }
+
             if (kind.Kind == "Namespace")
             {
                 // Namespace finalization happens at once here: everything in it goes with it.
@@ -273,6 +277,10 @@ public sealed partial class ObjectStore
             _resourceVersion++;
             Metadata(obj)["resourceVersion"] = Rv(_resourceVersion);
             _objects[kind][Key(ns, name)] = obj;
+            if (kind.Kind == "CustomResourceDefinition")
+            {
+                Establish(obj);
+            }
         }
 
         return obj.DeepClone().AsObject();
@@ -333,6 +341,9 @@ public sealed partial class ObjectStore
     {
         switch (kind.Kind)
         {
+            case "CustomResourceDefinition":
+                Accept(obj);
+                break;
             case "Namespace":
                 var labels = Metadata(obj)["labels"] as JsonObject ?? [];
                 labels["kubernetes.io/metadata.name"] = name;
@@ -411,7 +422,4 @@ public sealed partial class ObjectStore
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
         return string.Concat(Enumerable.Range(0, 5).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
 }
