@@ -153,6 +153,41 @@ public sealed class CrdClientTests(SimulatorFixture fixture) : IClassFixture<Sim
         Assert.Empty(again["items"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Every_served_version_reads_and_patches_the_same_objects_in_its_own_apiVersion()
+    {
+        await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>("""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              scope: Cluster
+              names: {kind: Widget, plural: widgets}
+              versions:
+              - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer, minimum: 1}}}}}}}
+              - {name: v1beta1, served: true, storage: false, schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer, minimum: 1}}}}}}}
+            """));
+        await _client.CustomObjects.CreateClusterCustomObjectAsync(
+            new JsonObject { ["apiVersion"] = "example.com/v1", ["kind"] = "Widget", ["metadata"] = new JsonObject { ["name"] = "w" }, ["spec"] = new JsonObject { ["size"] = 2 } },
+            "example.com", "v1", "widgets");
+
+        var patched = JsonNode.Parse(JsonSerializer.Serialize(await _client.CustomObjects.PatchClusterCustomObjectAsync(
+            new V1Patch("""{"spec":{"size":3}}""", V1Patch.PatchType.MergePatch), "example.com", "v1beta1", "widgets", "w")))!;
+        var tooSmall = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CustomObjects.PatchClusterCustomObjectAsync(
+            new V1Patch("""{"spec":{"size":0}}""", V1Patch.PatchType.MergePatch), "example.com", "v1", "widgets", "w"));
+        var read = JsonNode.Parse(JsonSerializer.Serialize(await _client.CustomObjects.GetClusterCustomObjectAsync("example.com", "v1", "widgets", "w")))!;
+
+        Assert.Equal("example.com/v1beta1", (string?)patched["apiVersion"]);
+        Assert.Equal(3, (int?)patched["spec"]!["size"]);
+        Assert.Equal(2, (int?)patched["metadata"]!["generation"]);
+        Assert.Equal(
+            "Widget.example.com \"w\" is invalid: spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1",
+            (string?)JsonNode.Parse(tooSmall.Response.Content)!["message"]);
+        Assert.Equal("example.com/v1", (string?)read["apiVersion"]);
+        Assert.Equal(3, (int?)read["spec"]!["size"]);
+    }
+
     private static JsonObject Policy(string name, string mode) => new()
     {
         ["apiVersion"] = $"{Group}/v1",

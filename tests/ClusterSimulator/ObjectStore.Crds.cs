@@ -148,6 +148,18 @@ public sealed partial class ObjectStore
         }
     }
 
+    // Every version of a custom kind reads the same objects; with conversion strategy None, as here, the
+    // real server answers each in the version asked for by changing apiVersion alone.
+    private static JsonObject InVersion(ResourceKind kind, JsonObject obj)
+    {
+        if (kind.IsCustom)
+        {
+            obj["apiVersion"] = kind.ApiVersion;
+        }
+
+        return obj;
+    }
+
     /// <summary>One table per group and resource: every version of a custom kind reads the same objects.</summary>
     private sealed class SameResource : IEqualityComparer<ResourceKind>
     {

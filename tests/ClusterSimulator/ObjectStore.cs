@@ -44,7 +44,7 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Find(kind, ns, name).DeepClone().AsObject();
+            return InVersion(kind, Find(kind, ns, name).DeepClone().AsObject());
         }
     }
 
@@ -55,7 +55,7 @@ public sealed partial class ObjectStore
             var items = _objects[kind].Values
                 .Where(o => ns is null || Namespace(o) == ns)
                 .Where(o => labels.Matches(Labels(o)) && fields(o))
-                .Select(o => (JsonNode)o.DeepClone());
+                .Select(o => (JsonNode)InVersion(kind, o.DeepClone().AsObject()));
             return new JsonObject
             {
                 ["kind"] = kind.Kind + "List",
@@ -177,7 +177,7 @@ public sealed partial class ObjectStore
         lock (_gate)
         {
             var existing = Find(kind, ns, name);
-            var merged = Bodies.MergePatch(existing, patch)!.AsObject();
+            var merged = Bodies.MergePatch(InVersion(kind, existing.DeepClone().AsObject()), patch)!.AsObject();
             if (patch["metadata"]?["resourceVersion"] is null)
             {
                 Metadata(merged).Remove("resourceVersion");
