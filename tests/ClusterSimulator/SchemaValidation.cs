@@ -52,7 +52,7 @@ public static class SchemaValidation
                     {
                         Unknown(child, additional, $"{path}[{key}]", found, prune);
                     }
-                    else if (!preserve && schema["additionalProperties"] is not JsonValue)
+                    else if (!preserve && (bool?)(schema["additionalProperties"] as JsonValue) != true)
                     {
                         found.Add(FieldError.Join(path, key));
                         if (prune)
