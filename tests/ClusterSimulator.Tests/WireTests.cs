@@ -85,7 +85,7 @@ public sealed class WireTests(SimulatorFixture fixture) : IClassFixture<Simulato
     {
         var ns = await NamespaceAsync();
         var path = $"/apis/apps/v1/namespaces/{ns}/deployments/web";
-        const string deployment = """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}}},"status":{"replicas":9}}""";
+        const string deployment = """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}},"status":{"replicas":9}}""";
         const string status = """{"status":{"observedGeneration":1,"readyReplicas":1}}""";
 
         using var created = await SendAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/deployments", deployment, "application/json");

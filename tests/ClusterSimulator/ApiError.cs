@@ -10,6 +10,9 @@ public sealed class ApiError(int code, string reason, string message, string? na
 
     public string Reason { get; } = reason;
 
+    /// <summary>The Status <c>details</c> to answer with instead of the ones built from name and kind (for causes).</summary>
+    public JsonObject? Details { get; init; }
+
     public JsonObject ToStatus()
     {
         var status = new JsonObject
@@ -22,7 +25,11 @@ public sealed class ApiError(int code, string reason, string message, string? na
             ["reason"] = Reason,
             ["code"] = Code,
         };
-        if (name is not null || kind is not null)
+        if (Details is not null)
+        {
+            status["details"] = Details.DeepClone();
+        }
+        else if (name is not null || kind is not null)
         {
             var details = new JsonObject();
             if (name is not null)

@@ -60,19 +60,19 @@ public sealed class ApiServer(ObjectStore store)
             case ["version"]:
                 return (200, Version.DeepClone());
             case ["openapi", "v3"]:
-                return (200, OpenApi.Index());
+                return (200, OpenApi.Index(store.Kinds.All));
             case ["openapi", "v3", .. var document]:
-                return (200, OpenApi.Document(string.Join('/', document)) ?? throw NotFoundPath(request));
+                return (200, OpenApi.Document(store.Kinds.All, string.Join('/', document)) ?? throw NotFoundPath(request));
             case ["api"]:
                 return (200, Discovery.Versions(request.Host.Value ?? "127.0.0.1"));
             case ["apis"]:
-                return (200, Discovery.Groups());
+                return (200, Discovery.Groups(store.Kinds.All));
             case ["apis", var group]:
-                return (200, Discovery.Group(group) ?? throw NotFoundPath(request));
+                return (200, Discovery.Group(store.Kinds.All, group) ?? throw NotFoundPath(request));
             case ["api", var version]:
-                return (200, Discovery.Resources("", version) ?? throw NotFoundPath(request));
+                return (200, Discovery.Resources(store.Kinds.All, "", version) ?? throw NotFoundPath(request));
             case ["apis", var group, var version]:
-                return (200, Discovery.Resources(group, version) ?? throw NotFoundPath(request));
+                return (200, Discovery.Resources(store.Kinds.All, group, version) ?? throw NotFoundPath(request));
             case ["api", var version, .. var rest]:
                 return await ResourceAsync(context, "", version, rest);
             case ["apis", var group, var version, .. var rest]:
@@ -84,7 +84,7 @@ public sealed class ApiServer(ObjectStore store)
 
     private async Task<(int Code, JsonNode? Body)> ResourceAsync(HttpContext context, string group, string version, string[] rest)
     {
-        var kinds = ResourceKind.BuiltIn.Where(k => k.Group == group && k.Version == version).ToList();
+        var kinds = store.Kinds.All.Where(k => k.Group == group && k.Version == version).ToList();
         ResourceKind? Find(string plural) => kinds.FirstOrDefault(k => k.Plural == plural);
 
         // /namespaces/{ns}/{plural}[/{name}[/{sub}]] addresses namespaced kinds; anything else is
@@ -133,7 +133,9 @@ public sealed class ApiServer(ObjectStore store)
 
             if (method == HttpMethods.Post)
             {
-                return (dryRun ? 200 : 201, store.Create(kind, ns, await BodyAsync(context.Request), dryRun));
+                var body = await BodyAsync(context.Request);
+                StrictFields.Check(kind, query["fieldValidation"], body);
+                return (dryRun ? 200 : 201, store.Create(kind, ns, body, dryRun));
             }
 
             throw MethodNotAllowed(method, kind);
@@ -146,13 +148,16 @@ public sealed class ApiServer(ObjectStore store)
 
         if (method == HttpMethods.Put)
         {
-            return (200, store.Replace(kind, ns, name, await BodyAsync(context.Request), statusOnly, dryRun));
+            var body = await BodyAsync(context.Request);
+            StrictFields.Check(kind, query["fieldValidation"], body);
+            return (200, store.Replace(kind, ns, name, body, statusOnly, dryRun));
         }
 
         if (method == HttpMethods.Patch)
         {
             var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
             var patch = await BodyAsync(context.Request);
+            StrictFields.Check(kind, query["fieldValidation"], patch, mediaType == "application/apply-patch+yaml" ? (ns, name) : null);
             switch (mediaType)
             {
                 case "application/merge-patch+json":

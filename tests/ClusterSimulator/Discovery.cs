@@ -19,16 +19,16 @@ public static class Discovery
         }),
     };
 
-    public static JsonObject Groups() => new()
+    public static JsonObject Groups(IReadOnlyList<ResourceKind> kinds) => new()
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. GroupNames().Select(g => (JsonNode)Group(g)!)]),
+        ["groups"] = new JsonArray([.. GroupNames(kinds).Select(g => (JsonNode)Group(kinds, g)!)]),
     };
 
-    public static JsonObject? Group(string group)
+    public static JsonObject? Group(IReadOnlyList<ResourceKind> kinds, string group)
     {
-        var versions = ResourceKind.BuiltIn.Where(k => k.Group == group && group.Length > 0).Select(k => k.Version).Distinct().ToList();
+        var versions = kinds.Where(k => k.Group == group && group.Length > 0).Select(k => k.Version).Distinct().ToList();
         if (versions.Count == 0)
         {
             return null;
@@ -45,9 +45,9 @@ public static class Discovery
         };
     }
 
-    public static JsonObject? Resources(string group, string version)
+    public static JsonObject? Resources(IReadOnlyList<ResourceKind> all, string group, string version)
     {
-        var kinds = ResourceKind.BuiltIn.Where(k => k.Group == group && k.Version == version).ToList();
+        var kinds = all.Where(k => k.Group == group && k.Version == version).ToList();
         if (kinds.Count == 0)
         {
             return null;
@@ -64,6 +64,7 @@ public static class Discovery
                 ["kind"] = kind.Kind,
                 ["verbs"] = new JsonArray([.. ResourceKind.Verbs.Select(v => (JsonNode)v)]),
                 ["shortNames"] = new JsonArray([.. kind.ShortNames.Select(s => (JsonNode)s)]),
+                ["categories"] = new JsonArray([.. (kind.Categories ?? []).Select(c => (JsonNode)c)]),
             });
             if (kind.HasStatus)
             {
@@ -87,6 +88,6 @@ public static class Discovery
         };
     }
 
-    private static IEnumerable<string> GroupNames() =>
-        ResourceKind.BuiltIn.Select(k => k.Group).Where(g => g.Length > 0).Distinct();
+    private static IEnumerable<string> GroupNames(IReadOnlyList<ResourceKind> kinds) =>
+        kinds.Select(k => k.Group).Where(g => g.Length > 0).Distinct();
 }

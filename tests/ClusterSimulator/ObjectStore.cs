@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Mesh.ClusterSimulator;
 
@@ -13,7 +12,7 @@ namespace Mesh.ClusterSimulator;
 public sealed partial class ObjectStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<ResourceKind, SortedDictionary<string, JsonObject>> _objects = [];
+    private readonly Dictionary<ResourceKind, SortedDictionary<string, JsonObject>> _objects = new(SameResource.Instance);
     private long _resourceVersion;
     private int _nextServiceIp = 10;
 
@@ -34,6 +33,9 @@ public sealed partial class ObjectStore
     /// <summary>Every committed change, for watches.</summary>
     public WatchHub Events { get; } = new();
 
+    /// <summary>The kinds served: the built-ins and those of established CustomResourceDefinitions.</summary>
+    public KindRegistry Kinds { get; } = new();
+
     public long ResourceVersion
     {
         get { lock (_gate) { return _resourceVersion; } }
@@ -45,7 +47,7 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Find(kind, ns, name).DeepClone().AsObject();
+            return InVersion(kind, Find(kind, ns, name).DeepClone().AsObject());
         }
     }
 
@@ -56,7 +58,7 @@ public sealed partial class ObjectStore
             var items = _objects[kind].Values
                 .Where(o => ns is null || Namespace(o) == ns)
                 .Where(o => labels.Matches(Labels(o)) && fields(o))
-                .Select(o => (JsonNode)o.DeepClone());
+                .Select(o => (JsonNode)InVersion(kind, o.DeepClone().AsObject()));
             return new JsonObject
             {
                 ["kind"] = kind.Kind + "List",
@@ -89,11 +91,6 @@ public sealed partial class ObjectStore
                 throw ApiError.Invalid(kind, "", "metadata.name: Required value: name or generateName is required");
             }
 
-            if (!DnsSubdomain().IsMatch(name) || name.Length > 253)
-            {
-                throw ApiError.Invalid(kind, name, $"metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
-            }
-
             CheckNamespace(kind, ns, obj);
             if (_objects[kind].ContainsKey(Key(ns, name)))
             {
@@ -119,6 +116,7 @@ public sealed partial class ObjectStore
                 obj.Remove("status");
             }
 
+            Admit(kind, obj, name);
             ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
@@ -170,6 +168,7 @@ public sealed partial class ObjectStore
                 metadata["generation"] = (old["generation"]?.GetValue<long>() ?? 0) + 1;
             }
 
+            Admit(kind, obj, name);
             ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
@@ -181,7 +180,7 @@ public sealed partial class ObjectStore
         lock (_gate)
         {
             var existing = Find(kind, ns, name);
-            var merged = Bodies.MergePatch(existing, patch)!.AsObject();
+            var merged = Bodies.MergePatch(InVersion(kind, existing.DeepClone().AsObject()), patch)!.AsObject();
             if (patch["metadata"]?["resourceVersion"] is null)
             {
                 Metadata(merged).Remove("resourceVersion");
@@ -223,6 +222,11 @@ public sealed partial class ObjectStore
             _objects[kind].Remove(Key(ns, name));
             _resourceVersion++;
             Events.Publish(kind, "DELETED", WithRv(existing, _resourceVersion), _resourceVersion);
+            if (kind.Kind == "CustomResourceDefinition")
+            {
+                Withdraw(name);
+            }
+
             if (kind.Kind == "Namespace")
             {
                 // Namespace finalization happens at once here: everything in it goes with it.
@@ -280,6 +284,10 @@ public sealed partial class ObjectStore
             var previous = _objects[kind].GetValueOrDefault(Key(ns, name));
             Events.Publish(kind, previous is null ? "ADDED" : "MODIFIED", obj, _resourceVersion, previous);
             _objects[kind][Key(ns, name)] = obj;
+            if (kind.Kind == "CustomResourceDefinition")
+            {
+                Establish(obj);
+            }
         }
 
         return obj.DeepClone().AsObject();
@@ -340,6 +348,9 @@ public sealed partial class ObjectStore
     {
         switch (kind.Kind)
         {
+            case "CustomResourceDefinition":
+                Accept(obj);
+                break;
             case "Namespace":
                 var labels = Metadata(obj)["labels"] as JsonObject ?? [];
                 labels["kubernetes.io/metadata.name"] = name;
@@ -425,7 +436,4 @@ public sealed partial class ObjectStore
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
         return string.Concat(Enumerable.Range(0, 5).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
 }

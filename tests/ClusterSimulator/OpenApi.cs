@@ -9,10 +9,10 @@ namespace Mesh.ClusterSimulator;
 /// </summary>
 public static class OpenApi
 {
-    public static JsonObject Index()
+    public static JsonObject Index(IReadOnlyList<ResourceKind> all)
     {
         var paths = new JsonObject();
-        foreach (var prefix in ResourceKind.BuiltIn.Select(Prefix).Distinct())
+        foreach (var prefix in all.Select(Prefix).Distinct())
         {
             paths[prefix] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{prefix}?hash={Hash(prefix)}" };
         }
@@ -21,9 +21,9 @@ public static class OpenApi
     }
 
     /// <summary>The document of one group-version, e.g. <c>api/v1</c> or <c>apis/apps/v1</c>; null when unknown.</summary>
-    public static JsonObject? Document(string prefix)
+    public static JsonObject? Document(IReadOnlyList<ResourceKind> all, string prefix)
     {
-        var kinds = ResourceKind.BuiltIn.Where(k => Prefix(k) == prefix).ToList();
+        var kinds = all.Where(k => Prefix(k) == prefix).ToList();
         if (kinds.Count == 0)
         {
             return null;

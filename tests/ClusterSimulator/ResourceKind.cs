@@ -10,8 +10,13 @@ public sealed record ResourceKind(
     bool Namespaced,
     string[] ShortNames,
     bool HasStatus = false,
-    bool TracksGeneration = false)
+    bool TracksGeneration = false,
+    string[]? Categories = null,
+    System.Text.Json.Nodes.JsonObject? Schema = null)
 {
+    /// <summary>True for kinds a CustomResourceDefinition added; their <see cref="Schema"/> validates them.</summary>
+    public bool IsCustom => Schema is not null;
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
@@ -26,5 +31,6 @@ public sealed record ResourceKind(
         new("", "v1", "secrets", "secret", "Secret", true, []),
         new("", "v1", "services", "service", "Service", true, ["svc"], HasStatus: true),
         new("apps", "v1", "deployments", "deployment", "Deployment", true, ["deploy"], HasStatus: true, TracksGeneration: true),
+        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, ["crd", "crds"], HasStatus: true, TracksGeneration: true, Categories: ["api-extensions"]),
     ];
 }

@@ -14,8 +14,8 @@ public sealed record WatchEvent(string Type, long ResourceVersion, JsonObject Ob
 public sealed class WatchHub
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<ResourceKind, Queue<WatchEvent>> _history = [];
-    private readonly Dictionary<ResourceKind, long> _compactedThrough = [];
+    private readonly Dictionary<ResourceKind, Queue<WatchEvent>> _history = new(ObjectStore.SameResource.Instance);
+    private readonly Dictionary<ResourceKind, long> _compactedThrough = new(ObjectStore.SameResource.Instance);
     private readonly List<(ResourceKind Kind, Channel<WatchEvent> Channel)> _watchers = [];
 
     /// <summary>How many events per kind are kept for watches that start from a resourceVersion.</summary>
@@ -39,7 +39,8 @@ public sealed class WatchHub
 
             foreach (var (watched, channel) in _watchers)
             {
-                if (watched == kind)
+                // Every version of a custom kind is one resource, as in ObjectStore's tables.
+                if (ObjectStore.SameResource.Instance.Equals(watched, kind))
                 {
                     channel.Writer.TryWrite(change);
                 }
