@@ -10,6 +10,12 @@ public sealed class ApiError(int code, string reason, string message, string? na
 
     public string Reason { get; } = reason;
 
+    /// <summary>The <c>details.causes</c> of the Status, when the failure has several parts.</summary>
+    public JsonArray? Causes { get; init; }
+
+    /// <summary>What went wrong, when the Status the real server answers with does not say.</summary>
+    public string? Detail { get; init; }
+
     public JsonObject ToStatus()
     {
         var status = new JsonObject
@@ -22,7 +28,7 @@ public sealed class ApiError(int code, string reason, string message, string? na
             ["reason"] = Reason,
             ["code"] = Code,
         };
-        if (name is not null || kind is not null)
+        if (name is not null || kind is not null || Causes is not null)
         {
             var details = new JsonObject();
             if (name is not null)
@@ -38,6 +44,11 @@ public sealed class ApiError(int code, string reason, string message, string? na
                 }
 
                 details["kind"] = kind.Plural;
+            }
+
+            if (Causes is not null)
+            {
+                details["causes"] = Causes.DeepClone();
             }
 
             status["details"] = details;

@@ -157,17 +157,17 @@ public sealed partial class ObjectStore
 
             var old = existing["metadata"]!;
             metadata["name"] = name;
-            foreach (var field in new[] { "uid", "creationTimestamp", "generation", "deletionTimestamp" })
+            foreach (var field in new[] { "uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds" })
             {
                 SetOrRemove(metadata, field, old[field]);
             }
 
-            if (kind.TracksGeneration && !JsonNode.DeepEquals(existing["spec"], obj["spec"]))
+            ApplyDefaults(kind, obj, name);
+            if (kind.TracksGeneration && SpecChanged(existing, obj))
             {
                 metadata["generation"] = (old["generation"]?.GetValue<long>() ?? 0) + 1;
             }
 
-            ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
     }
@@ -212,6 +212,11 @@ public sealed partial class ObjectStore
         lock (_gate)
         {
             var existing = Find(kind, ns, name);
+            if (kind.Kind != "Namespace" && DeferForFinalizers(kind, ns, name, existing, dryRun) is { } deleting)
+            {
+                return deleting;
+            }
+
             if (dryRun)
             {
                 return existing.DeepClone().AsObject();
@@ -219,6 +224,7 @@ public sealed partial class ObjectStore
 
             _objects[kind].Remove(Key(ns, name));
             _resourceVersion++;
+            CollectDependents(existing);
             if (kind.Kind == "Namespace")
             {
                 // Namespace finalization happens at once here: everything in it goes with it.
@@ -268,6 +274,18 @@ public sealed partial class ObjectStore
 
     private JsonObject Commit(ResourceKind kind, string? ns, string name, JsonObject obj, bool dryRun)
     {
+        _objects[kind].TryGetValue(Key(ns, name), out var old);
+        TrackUpdate(kind, old, obj);
+        if (old is not null && Unchanged(old, obj))
+        {
+            return old.DeepClone().AsObject();
+        }
+
+        if (!dryRun && RemoveIfFinalized(kind, ns, name, obj))
+        {
+            return obj.DeepClone().AsObject();
+        }
+
         if (!dryRun)
         {
             _resourceVersion++;
