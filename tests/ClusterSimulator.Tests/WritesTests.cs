@@ -144,6 +144,28 @@ public sealed class WritesTests(SimulatorFixture fixture) : IClassFixture<Simula
         Assert.Null(Get(ns, "orphan")["metadata"]!["ownerReferences"]);
     }
 
+    [Fact]
+    public async Task Writes_record_the_user_agent_as_manager_and_take_managed_fields_a_client_rewrites()
+    {
+        var ns = Namespace();
+        using var client = fixture.HttpClient(fixture.Cluster.Token);
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("helm/v4.1.4");
+        var path = $"/api/v1/namespaces/{ns}/configmaps";
+
+        using var created = await client.PostAsync(path, new StringContent("""{"metadata":{"name":"moved"},"data":{"key":"a"}}""", System.Text.Encoding.UTF8, "application/json"));
+        var byHelm = Get(ns, "moved");
+        var handedOver = byHelm.DeepClone().AsObject();
+        handedOver["metadata"]!["managedFields"] = JsonNode.Parse("""[{"manager":"mover","operation":"Apply","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:key":{}}}}]""");
+        using var put = await client.PutAsync($"{path}/moved", new StringContent(handedOver.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        using var applied = await client.PatchAsync($"{path}/moved?fieldManager=mover", new StringContent("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: moved\ndata:\n  key: b\n", System.Text.Encoding.UTF8, "application/apply-patch+yaml"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("""{"f:data":{"f:key":{}}}""", Entry(byHelm, "helm", "Update")["fieldsV1"]!.ToJsonString());
+        Assert.Equal(System.Net.HttpStatusCode.OK, put.StatusCode);
+        Assert.True(applied.IsSuccessStatusCode, await applied.Content.ReadAsStringAsync());
+        Assert.Equal("b", (string?)Get(ns, "moved")["data"]!["key"]);
+    }
+
     private static string Dependent(string name, JsonObject owner) => $"""
         apiVersion: v1
         kind: ConfigMap

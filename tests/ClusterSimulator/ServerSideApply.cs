@@ -109,7 +109,12 @@ public sealed partial class ObjectStore
             return;
         }
 
-        var entries = old is null ? [] : ReadManagedFields(old);
+        // Managed fields a request sets itself (kubectl rewrites them when it moves a client-side apply's
+        // fields to server-side apply) are taken as they are; otherwise the stored ones carry on.
+        var written = obj["metadata"]?["managedFields"];
+        var entries = written is JsonArray && !JsonNode.DeepEquals(written, old?["metadata"]?["managedFields"])
+            ? ReadManagedFields(obj)
+            : old is null ? [] : ReadManagedFields(old);
         var oldSet = old is null ? [] : FieldSet.Of(old);
         var newSet = FieldSet.Of(obj);
         var changed = newSet.Where(p => !oldSet.Contains(p) || (FieldSet.IsLeaf(p) && !SameValue(obj, old!, p))).ToHashSet(StringComparer.Ordinal);
