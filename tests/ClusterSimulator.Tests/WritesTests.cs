@@ -166,6 +166,26 @@ public sealed class WritesTests(SimulatorFixture fixture) : IClassFixture<Simula
         Assert.Equal("b", (string?)Get(ns, "moved")["data"]!["key"]);
     }
 
+    [Fact]
+    public async Task Delete_collection_deletes_only_the_selected_objects()
+    {
+        var ns = Namespace();
+        foreach (var (name, app) in new[] { ("one", "x"), ("two", "x"), ("other", "y") })
+        {
+            fixture.Cluster.Store.Create(ConfigMap, ns, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["app"] = app } } });
+        }
+
+        using var client = fixture.HttpClient(fixture.Cluster.Token);
+        using var response = await client.DeleteAsync($"/api/v1/namespaces/{ns}/configmaps?labelSelector=app%3Dx");
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var left = await KubectlAsync(ns, null, "get", "cm", "-o", "name");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ConfigMapList", (string?)answer["kind"]);
+        Assert.Equal(2, answer["items"]!.AsArray().Count);
+        Assert.Equal("configmap/other", left.Output.Trim());
+    }
+
     private static string Dependent(string name, JsonObject owner) => $"""
         apiVersion: v1
         kind: ConfigMap

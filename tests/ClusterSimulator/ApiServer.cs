@@ -131,6 +131,12 @@ public sealed class ApiServer(ObjectStore store)
                 return (dryRun ? 200 : 201, store.Create(kind, ns, await BodyAsync(context.Request), dryRun));
             }
 
+            if (method == HttpMethods.Delete && kind.Namespaced)
+            {
+                ObjectStore.DeleteWith(await PropagationPolicyAsync(context.Request));
+                return (200, store.DeleteCollection(kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"]), dryRun));
+            }
+
             throw MethodNotAllowed(method, kind);
         }
 

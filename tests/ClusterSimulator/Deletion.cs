@@ -14,6 +14,36 @@ public sealed partial class ObjectStore
     /// <summary>The propagationPolicy (Background, Foreground or Orphan) of the deletes in this request.</summary>
     public static void DeleteWith(string? propagationPolicy) => CurrentPropagation.Value = propagationPolicy;
 
+    /// <summary>deletecollection: deletes each selected object as a delete would; answers with what it deleted.</summary>
+    public JsonObject DeleteCollection(ResourceKind kind, string? ns, LabelSelector labels, Func<JsonObject, bool> fields, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            var selected = _objects[kind].Values
+                .Where(o => (ns is null || Namespace(o) == ns) && labels.Matches(Labels(o)) && fields(o))
+                .Select(o => o.DeepClone().AsObject())
+                .ToList();
+            var deleted = new JsonArray();
+            foreach (var obj in selected)
+            {
+                var name = (string)obj["metadata"]!["name"]!;
+                if (_objects[kind].ContainsKey(Key(Namespace(obj), name)))
+                {
+                    var answer = Delete(kind, Namespace(obj), name, dryRun);
+                    deleted.Add((string?)answer["kind"] == "Status" ? obj : answer);
+                }
+            }
+
+            return new JsonObject
+            {
+                ["kind"] = kind.Kind + "List",
+                ["apiVersion"] = kind.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = Rv(_resourceVersion) },
+                ["items"] = deleted,
+            };
+        }
+    }
+
     /// <summary>Marks an object with finalizers as being deleted; null when it has none and can go now.</summary>
     private JsonObject? DeferForFinalizers(ResourceKind kind, string? ns, string name, JsonObject existing, bool dryRun)
     {
