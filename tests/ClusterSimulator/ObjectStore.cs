@@ -188,25 +188,6 @@ public sealed partial class ObjectStore
         }
     }
 
-    /// <summary>
-    /// Server-side apply, simplified: create when missing, otherwise merge the applied configuration in.
-    /// Field ownership (managedFields, conflicts between managers) is not tracked yet.
-    /// </summary>
-    public (JsonObject Object, bool Created) Apply(ResourceKind kind, string? ns, string name, JsonObject applied, bool dryRun = false)
-    {
-        lock (_gate)
-        {
-            if (!_objects[kind].ContainsKey(Key(ns, name)))
-            {
-                var body = applied.DeepClone().AsObject();
-                Metadata(body)["name"] ??= name;
-                return (Create(kind, ns, body, dryRun), true);
-            }
-
-            return (MergePatch(kind, ns, name, applied, false, dryRun), false);
-        }
-    }
-
     public JsonObject Delete(ResourceKind kind, string? ns, string name, bool dryRun = false)
     {
         lock (_gate)
