@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Mesh.ClusterSimulator.Tests;
@@ -54,7 +53,7 @@ public sealed class CrdKubectlTests(SimulatorFixture fixture) : IClassFixture<Si
         var delete = await KubectlAsync("delete", "crd", PeerAuthenticationCrd.Name);
         // A fresh discovery cache: kubectl trusts its cached discovery for hours, and with the stale one
         // it lists, gets 404 and says "Unable to list", as it would against a real server.
-        var gone = await RunAsync(ProvisionedKubectl(), ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", Path.Combine(Directory, "fresh-cache"), "get", "peerauthentications", "-A"]);
+        var gone = await RepoTools.RunAsync("kubectl", NoEnvironment, ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", Path.Combine(Directory, "fresh-cache"), "get", "peerauthentications", "-A"]);
 
         Assert.True(delete.ExitCode == 0, delete.Output);
         Assert.NotEqual(0, gone.ExitCode);
@@ -69,35 +68,8 @@ public sealed class CrdKubectlTests(SimulatorFixture fixture) : IClassFixture<Si
     }
 
     private Task<(int ExitCode, string Output)> KubectlAsync(params string[] arguments) =>
-        RunAsync(ProvisionedKubectl(), ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", Path.Combine(Directory, "kube-cache"), .. arguments]);
+        RepoTools.RunAsync("kubectl", NoEnvironment, ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", Path.Combine(Directory, "kube-cache"), .. arguments]);
 
-    // Only the repository's own kubectl 1.35.2: a missing one is a failure, never a skip.
-    private static string ProvisionedKubectl()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Mesh.slnx")))
-        {
-            root = root.Parent;
-        }
+    private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 
-        var path = root is null ? null : Path.Combine(root.FullName, "tools", "bin", "kubectl");
-        Assert.True(path is not null && File.Exists(path), $"kubectl is not in <repository root>/tools/bin: run ./build.sh --target=InstallTools");
-        return path;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
 }

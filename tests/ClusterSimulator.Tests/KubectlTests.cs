@@ -6,12 +6,12 @@ namespace Mesh.ClusterSimulator.Tests;
 public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture>
 {
     private Task<(int ExitCode, string Output)> KubectlAsync(params string[] arguments) =>
-        Kubectl.RunAsync([
+        RepoTools.RunAsync("kubectl", new Dictionary<string, string>(), [
             "--kubeconfig", fixture.KubeconfigPath,
             "--cache-dir", Path.Combine(Path.GetDirectoryName(fixture.KubeconfigPath)!, "kube-cache"),
             .. arguments]);
 
-    [KubectlFact]
+    [Fact]
     public async Task Kubectl_lists_namespaces_through_discovery()
     {
         var (exitCode, output) = await KubectlAsync("get", "ns");
@@ -21,7 +21,7 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
         Assert.Contains("kube-system", output);
     }
 
-    [KubectlFact]
+    [Fact]
     public async Task Kubectl_finds_config_maps_by_short_name_and_applies_a_manifest()
     {
         var ns = SimulatorFixture.UniqueName("kubectl");

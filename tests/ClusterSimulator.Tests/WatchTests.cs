@@ -171,7 +171,7 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
     [Fact]
     public async Task Kubectl_get_watch_prints_a_config_map_created_after_it_started()
     {
-        var kubectl = Tool.Require("kubectl");
+        var kubectl = RepoTools.Require("kubectl");
         var ns = NewNamespace("kubectlw");
         var cache = Path.Combine(Path.GetDirectoryName(fixture.KubeconfigPath)!, "kube-cache");
         var start = new ProcessStartInfo(kubectl, ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", cache, "get", "cm", "-n", ns, "-w"])
@@ -207,7 +207,7 @@ public sealed class WatchTests(SimulatorFixture fixture) : IClassFixture<Simulat
     [Fact]
     public async Task Kubectl_wait_syncs_through_a_watch_list_and_sees_the_change_it_waits_for()
     {
-        var kubectl = Tool.Require("kubectl");
+        var kubectl = RepoTools.Require("kubectl");
         var ns = NewNamespace("kwait");
         Store.Create(ConfigMap, ns, Cm("gate", app: "closed"));
         var cache = Path.Combine(Path.GetDirectoryName(fixture.KubeconfigPath)!, "kube-cache");

@@ -61,7 +61,7 @@ public sealed class WireTests(SimulatorFixture fixture) : IClassFixture<Simulato
     }
 
     [Fact]
-    public async Task Server_side_apply_creates_then_merges_and_requires_a_field_manager()
+    public async Task Server_side_apply_creates_then_drops_what_the_manager_no_longer_applies_and_requires_a_field_manager()
     {
         var ns = await NamespaceAsync();
         var path = $"/api/v1/namespaces/{ns}/configmaps/applied";
@@ -75,7 +75,7 @@ public sealed class WireTests(SimulatorFixture fixture) : IClassFixture<Simulato
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
-        Assert.Equal("one", (string?)data["a"]);
+        Assert.Null(data["a"]);
         Assert.Equal("two", (string?)data["b"]);
         Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
     }
@@ -133,19 +133,21 @@ public sealed class WireTests(SimulatorFixture fixture) : IClassFixture<Simulato
     }
 
     [Fact]
-    public async Task A_strategic_merge_patch_without_lists_is_served_as_a_merge_patch_and_one_with_lists_is_refused()
+    public async Task A_strategic_merge_patch_merges_maps_removes_nulls_and_honours_retain_keys()
     {
         var ns = await NamespaceAsync();
         using var created = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", """{"metadata":{"name":"smp"},"data":{"a":"1"}}""", "application/json");
         var path = $"/api/v1/namespaces/{ns}/configmaps/smp";
 
         using var plain = await SendAsync(HttpMethod.Patch, path, """{"data":{"b":"2"}}""", "application/strategic-merge-patch+json");
-        using var withList = await SendAsync(HttpMethod.Patch, path, """{"metadata":{"finalizers":["x"]}}""", "application/strategic-merge-patch+json");
+        using var withList = await SendAsync(HttpMethod.Patch, path, """{"metadata":{"annotations":{"l":"x"}},"binaryData":null,"data":{"$retainKeys":["b"]}}""", "application/strategic-merge-patch+json");
         var data = JsonNode.Parse(await plain.Content.ReadAsStringAsync())!["data"]!;
+        var retained = JsonNode.Parse(await withList.Content.ReadAsStringAsync())!["data"]!;
 
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.Equal("""{"a":"1","b":"2"}""", data.ToJsonString());
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, withList.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withList.StatusCode);
+        Assert.Equal("""{"b":"2"}""", retained.ToJsonString());
     }
 
     private async Task<string> NamespaceAsync()

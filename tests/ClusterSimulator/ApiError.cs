@@ -10,8 +10,17 @@ public sealed class ApiError(int code, string reason, string message, string? na
 
     public string Reason { get; } = reason;
 
-    /// <summary>The Status <c>details</c> to answer with instead of the ones built from name and kind (for causes).</summary>
+    /// <summary>
+    /// The Status <c>details</c> to answer with instead of the ones built from name and kind: a 422 Invalid
+    /// names the kind (not the resource) and carries a cause per field.
+    /// </summary>
     public JsonObject? Details { get; init; }
+
+    /// <summary>The <c>details.causes</c> added to the details built from name and kind.</summary>
+    public JsonArray? Causes { get; init; }
+
+    /// <summary>What went wrong, when the Status the real server answers with does not say.</summary>
+    public string? Detail { get; init; }
 
     public JsonObject ToStatus()
     {
@@ -29,7 +38,7 @@ public sealed class ApiError(int code, string reason, string message, string? na
         {
             status["details"] = Details.DeepClone();
         }
-        else if (name is not null || kind is not null)
+        else if (name is not null || kind is not null || Causes is not null)
         {
             var details = new JsonObject();
             if (name is not null)
@@ -45,6 +54,11 @@ public sealed class ApiError(int code, string reason, string message, string? na
                 }
 
                 details["kind"] = kind.Plural;
+            }
+
+            if (Causes is not null)
+            {
+                details["causes"] = Causes.DeepClone();
             }
 
             status["details"] = details;

@@ -107,6 +107,7 @@ public sealed class ApiServer(ObjectStore store)
         var query = context.Request.Query;
         var dryRun = query["dryRun"].ToString() == "All";
         var method = context.Request.Method;
+        ObjectStore.WriteAs(method == HttpMethods.Get ? null : ObjectStore.ManagerName(query["fieldManager"], context.Request.Headers.UserAgent));
 
         if (name is null)
         {
@@ -128,7 +129,13 @@ public sealed class ApiServer(ObjectStore store)
 
             if (method == HttpMethods.Delete)
             {
-                return (200, DeleteCollection.Run(store, kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"]), dryRun));
+                if (kind.Namespaced && ns is null)
+                {
+                    throw new ApiError(405, "MethodNotAllowed", $"deletecollection of {kind.GroupResource} needs a namespace here");
+                }
+
+                ObjectStore.DeleteWith(await PropagationPolicyAsync(context.Request));
+                return (200, store.DeleteCollection(kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"]), dryRun));
             }
 
             if (method == HttpMethods.Post)
@@ -156,23 +163,27 @@ public sealed class ApiServer(ObjectStore store)
         if (method == HttpMethods.Patch)
         {
             var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+            if (mediaType == "application/json-patch+json")
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                return (200, store.JsonPatch(kind, ns, name, JsonPatch.Parse(await reader.ReadToEndAsync()), statusOnly, dryRun));
+            }
+
             var patch = await BodyAsync(context.Request);
             StrictFields.Check(kind, query["fieldValidation"], patch, mediaType == "application/apply-patch+yaml" ? (ns, name) : null);
             switch (mediaType)
             {
                 case "application/merge-patch+json":
                     return (200, store.MergePatch(kind, ns, name, patch, statusOnly, dryRun));
-                case "application/strategic-merge-patch+json" when Bodies.IsPlainStrategicMergePatch(patch):
-                    return (200, store.MergePatch(kind, ns, name, patch, statusOnly, dryRun));
                 case "application/strategic-merge-patch+json":
-                    throw new ApiError(415, "UnsupportedMediaType", "the simulated API server does not serve strategic merge patches with lists or $-directives yet");
+                    return (200, store.StrategicMergePatch(kind, ns, name, patch, statusOnly, dryRun));
                 case "application/apply-patch+yaml" when !statusOnly:
                     if (string.IsNullOrEmpty(query["fieldManager"]))
                     {
                         throw ApiError.BadRequest("PATCH with application/apply-patch+yaml requires the fieldManager query parameter");
                     }
 
-                    var (applied, created) = store.Apply(kind, ns, name, patch, dryRun);
+                    var (applied, created) = store.Apply(kind, ns, name, patch, query["fieldManager"]!, query["force"] == "true", dryRun);
                     return (created && !dryRun ? 201 : 200, applied);
                 default:
                     throw new ApiError(415, "UnsupportedMediaType", $"the simulated API server does not serve PATCH with {mediaType} yet");
@@ -181,17 +192,33 @@ public sealed class ApiServer(ObjectStore store)
 
         if (method == HttpMethods.Delete && !statusOnly)
         {
+            ObjectStore.DeleteWith(await PropagationPolicyAsync(context.Request));
             return (200, store.Delete(kind, ns, name, dryRun));
         }
 
         throw MethodNotAllowed(method, kind);
     }
 
-    private static async Task<JsonObject> BodyAsync(HttpRequest request)
+    private static async Task<JsonObject> BodyAsync(HttpRequest request) =>
+        Bodies.Parse(await RawBodyAsync(request), request.ContentType);
+
+    private static async Task<byte[]> RawBodyAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
-        return Bodies.Parse(buffer.ToArray(), request.ContentType);
+        return buffer.ToArray();
+    }
+
+    // From the query, else from the DeleteOptions body kubectl sends.
+    private static async Task<string?> PropagationPolicyAsync(HttpRequest request)
+    {
+        if (request.Query["propagationPolicy"] is [{ Length: > 0 } fromQuery])
+        {
+            return fromQuery;
+        }
+
+        var body = await RawBodyAsync(request);
+        return body.Length == 0 ? null : (string?)Bodies.Parse(body, request.ContentType)["propagationPolicy"];
     }
 
     private static Func<JsonObject, bool> FieldSelector(string? text)

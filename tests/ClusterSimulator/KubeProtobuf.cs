@@ -201,8 +201,21 @@ public static class KubeProtobuf
         }),
     };
 
+    // helm's uninstall sends its DeleteOptions body in protobuf too (meta/v1 generated.proto).
+    private static readonly Dictionary<int, F> DeleteOptions = new()
+    {
+        [1] = new("gracePeriodSeconds", T.Int, Pointer: true),
+        [2] = new("preconditions", T.Message, new() { [1] = new("uid", T.String, Pointer: true), [2] = new("resourceVersion", T.String, Pointer: true) }),
+        [3] = new("orphanDependents", T.Bool, Pointer: true),
+        [4] = new("propagationPolicy", T.String, Pointer: true),
+        [5] = new("dryRun", T.Strings),
+        [6] = new("ignoreStoreReadErrorWithClusterBreakingPotential", T.Bool, Pointer: true),
+    };
+
     private static readonly Dictionary<(string ApiVersion, string Kind), Dictionary<int, F>> Kinds = new()
     {
+        [("v1", "DeleteOptions")] = DeleteOptions,
+        [("meta.k8s.io/v1", "DeleteOptions")] = DeleteOptions,
         [("v1", "Secret")] = Secret,
         [("v1", "ConfigMap")] = ConfigMap,
         [("v1", "Namespace")] = Namespace,

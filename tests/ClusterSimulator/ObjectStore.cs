@@ -158,18 +158,18 @@ public sealed partial class ObjectStore
 
             var old = existing["metadata"]!;
             metadata["name"] = name;
-            foreach (var field in new[] { "uid", "creationTimestamp", "generation", "deletionTimestamp" })
+            foreach (var field in new[] { "uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds" })
             {
                 SetOrRemove(metadata, field, old[field]);
             }
 
-            if (kind.TracksGeneration && !JsonNode.DeepEquals(existing["spec"], obj["spec"]))
+            Admit(kind, obj, name);
+            ApplyDefaults(kind, obj, name);
+            if (kind.TracksGeneration && SpecChanged(existing, obj))
             {
                 metadata["generation"] = (old["generation"]?.GetValue<long>() ?? 0) + 1;
             }
 
-            Admit(kind, obj, name);
-            ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
     }
@@ -190,30 +190,16 @@ public sealed partial class ObjectStore
         }
     }
 
-    /// <summary>
-    /// Server-side apply, simplified: create when missing, otherwise merge the applied configuration in.
-    /// Field ownership (managedFields, conflicts between managers) is not tracked yet.
-    /// </summary>
-    public (JsonObject Object, bool Created) Apply(ResourceKind kind, string? ns, string name, JsonObject applied, bool dryRun = false)
-    {
-        lock (_gate)
-        {
-            if (!_objects[kind].ContainsKey(Key(ns, name)))
-            {
-                var body = applied.DeepClone().AsObject();
-                Metadata(body)["name"] ??= name;
-                return (Create(kind, ns, body, dryRun), true);
-            }
-
-            return (MergePatch(kind, ns, name, applied, false, dryRun), false);
-        }
-    }
-
     public JsonObject Delete(ResourceKind kind, string? ns, string name, bool dryRun = false)
     {
         lock (_gate)
         {
             var existing = Find(kind, ns, name);
+            if (kind.Kind != "Namespace" && DeferForFinalizers(kind, ns, name, existing, dryRun) is { } deleting)
+            {
+                return deleting;
+            }
+
             if (dryRun)
             {
                 return existing.DeepClone().AsObject();
@@ -227,6 +213,7 @@ public sealed partial class ObjectStore
                 Withdraw(name);
             }
 
+            CollectDependents(existing);
             if (kind.Kind == "Namespace")
             {
                 // Namespace finalization happens at once here: everything in it goes with it.
@@ -277,6 +264,18 @@ public sealed partial class ObjectStore
 
     private JsonObject Commit(ResourceKind kind, string? ns, string name, JsonObject obj, bool dryRun)
     {
+        _objects[kind].TryGetValue(Key(ns, name), out var old);
+        TrackUpdate(kind, old, obj);
+        if (old is not null && Unchanged(old, obj))
+        {
+            return old.DeepClone().AsObject();
+        }
+
+        if (!dryRun && RemoveIfFinalized(kind, ns, name, obj))
+        {
+            return obj.DeepClone().AsObject();
+        }
+
         if (!dryRun)
         {
             _resourceVersion++;
