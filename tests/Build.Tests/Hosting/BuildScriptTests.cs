@@ -69,9 +69,25 @@ public sealed class BuildScriptTests
         Assert.True(File.Exists(Path.Combine(RepositoryRoot, "tools", "bin", "kubectl")));
     }
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    [Fact]
+    public void Rehearse_points_the_pipeline_at_the_simulator_and_passes_its_exit_code_through()
     {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, "build.sh"))
+        var settings = RunScript("tests/rehearse.sh", "--print-settings");
+        var badTarget = RunScript("tests/rehearse.sh", "--target=Nope");
+
+        Assert.Equal(0, settings.ExitCode);
+        Assert.Contains("simulated API server ready at https://127.0.0.1:", settings.Output);
+        Assert.Matches(@"kubeconfig\s+/\S+/kubeconfig\s+--kubeconfig", settings.Output);
+        Assert.Matches(@"chart-dir\s+\S+/tests/charts\s+--chart-dir", settings.Output);
+        Assert.Equal(2, badTarget.ExitCode);
+        Assert.Contains("there is no task named 'Nope'", badTarget.Error);
+    }
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) => RunScript("build.sh", args);
+
+    private static (int ExitCode, string Output, string Error) RunScript(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, script))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -90,7 +106,7 @@ public sealed class BuildScriptTests
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"build.sh {string.Join(' ', args)} did not finish in 3 minutes.");
+            throw new TimeoutException($"{script} {string.Join(' ', args)} did not finish in 3 minutes.");
         }
 
         return (process.ExitCode, output.Result, error.Result);
