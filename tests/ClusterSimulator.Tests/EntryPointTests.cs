@@ -20,7 +20,7 @@ public sealed class EntryPointTests : IDisposable
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
             var ready = await process.StandardOutput.ReadLineAsync(timeout.Token);

@@ -61,7 +61,7 @@ public sealed class RequestLogTests(SimulatorFixture fixture) : IClassFixture<Si
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
             Assert.Contains("ready at", await process.StandardOutput.ReadLineAsync(timeout.Token));
