@@ -86,6 +86,19 @@ public sealed class CurlProbeTests(MeshFixture mesh) : IClassFixture<MeshFixture
     }
 
     [Fact]
+    public async Task A_script_runs_its_curls_in_turn_obeying_and_and_or()
+    {
+        var ns = await MeshedServiceAsync("script");
+
+        var run = await RunAsync(ns, "script", $$"""
+            curl -s http://missing:80/ && echo unreachable
+            curl -sS -o /dev/null -w '%{http_code}\n' http://web:80/ || exit 1; curl -s http://gone:80/ || curl -s -o /dev/null -w '%{http_code}' http://web.{{ns}}.svc:80/
+            """, sidecar: false);
+
+        Assert.Equal(new PodRun(0, "200\n200"), run);
+    }
+
+    [Fact]
     public async Task A_pod_that_runs_no_curl_exits_zero()
     {
         var ns = await mesh.NamespaceAsync("nocurl");

@@ -8,7 +8,8 @@ namespace Mesh.ClusterSimulator;
 /// <summary>
 /// Runs a pod whose container calls curl against a Service URL
 /// (<c>http://NAME[.NS[.svc[.cluster.local]]][:PORT][/PATH]</c>, in command and args, or in an
-/// <c>sh -c</c> script), with the mesh's rules: the Service's port gives the targetPort; its selected
+/// <c>sh -c</c> script, whose commands run in turn with <c>;</c>, <c>&amp;&amp;</c> and <c>||</c> obeyed and
+/// any command but curl succeeding), with the mesh's rules: the Service's port gives the targetPort; its selected
 /// Ready pods are the endpoints; a caller without a sidecar reaching an injected endpoint whose effective
 /// PeerAuthentication on that port is STRICT is reset (exit 56), everything else answers 200.
 /// <para>
@@ -36,14 +37,43 @@ public static partial class CurlProbe
         foreach (var container in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var words = Words(container);
-            var at = words.IndexOf("curl");
-            if (at < 0)
+            if (!words.Contains("curl"))
             {
                 continue;
             }
 
-            var command = Parse(words.Skip(at + 1).TakeWhile(w => w is not (";" or "&&" or "||" or "|")));
-            return command.Url is null ? new PodRun(2, "curl: (2) no URL specified\n") : Call(pod, ns, store, command);
+            // Each command of a script in turn, as the shell runs them: && and || look at the last exit code.
+            var exit = 0;
+            var log = new StringBuilder();
+            var separator = ";";
+            var segment = new List<string>();
+            foreach (var word in words.Append(";"))
+            {
+                if (word is not (";" or "&&" or "||" or "|"))
+                {
+                    segment.Add(word);
+                    continue;
+                }
+
+                var runs = separator switch { "&&" => exit == 0, "||" => exit != 0, _ => true };
+                var at = segment.IndexOf("curl");
+                if (runs && at >= 0)
+                {
+                    var command = Parse(segment.Skip(at + 1));
+                    var run = command.Url is null ? new PodRun(2, "curl: (2) no URL specified\n") : Call(pod, ns, store, command);
+                    exit = run.ExitCode;
+                    log.Append(run.Log);
+                }
+                else if (runs && segment.Count > 0)
+                {
+                    exit = 0;
+                }
+
+                separator = word;
+                segment.Clear();
+            }
+
+            return new PodRun(exit, log.ToString());
         }
 
         return new PodRun(0, "");
@@ -153,7 +183,7 @@ public static partial class CurlProbe
                 quote = c;
                 inWord = true;
             }
-            else if (char.IsWhiteSpace(c) || c == ';')
+            else if (char.IsWhiteSpace(c) || c is ';' or '&' or '|')
             {
                 if (inWord)
                 {
@@ -162,9 +192,14 @@ public static partial class CurlProbe
                     inWord = false;
                 }
 
-                if (c == ';')
+                if (c is '&' or '|' && i + 1 < script.Length && script[i + 1] == c)
                 {
-                    yield return ";";
+                    yield return new string(c, 2);
+                    i++;
+                }
+                else if (c is ';' or '|' or '\n')
+                {
+                    yield return c == '\n' ? ";" : c.ToString();
                 }
             }
             else if (c == '\\' && i + 1 < script.Length)
