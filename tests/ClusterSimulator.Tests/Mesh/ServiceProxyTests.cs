@@ -130,6 +130,11 @@ public sealed class ServiceProxyTests(MeshFixture mesh) : IClassFixture<MeshFixt
 
         // The plain service has no sidecar, so no destination proxy reported those calls.
         Assert.Empty(JsonNode.Parse(plain.Body)!["data"]!["result"]!.AsArray());
+
+        var summed = await GetAsync($"/api/v1/namespaces/{monitoring}/services/prometheus:9090/proxy/api/v1/query?query={Uri.EscapeDataString($"sum by (connection_security_policy) (istio_requests_total{{destination_service_name=\"mailhog\",destination_service_namespace=\"{ns}\"}})")}");
+        var totals = JsonNode.Parse(summed.Body)!["data"]!["result"]!.AsArray()
+            .ToDictionary(r => (string)r!["metric"]!["connection_security_policy"]!, r => (string?)r!["value"]![1]);
+        Assert.Equal(new Dictionary<string, string?> { ["mutual_tls"] = "2", ["none"] = "1" }, totals);
     }
 
     [Fact]

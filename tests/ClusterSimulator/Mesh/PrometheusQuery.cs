@@ -7,7 +7,8 @@ namespace Mesh.ClusterSimulator;
 /// <summary>
 /// Prometheus's instant query API (<c>/api/v1/query?query=...</c>) for one metric,
 /// <c>istio_requests_total</c>, optionally with a label filter (<c>{name="v",other!="w"}</c>; also
-/// <c>=~</c>/<c>!~</c> as anchored regular expressions). Its series are the probe calls a destination
+/// <c>=~</c>/<c>!~</c> as anchored regular expressions), optionally summed: <c>sum(...)</c> or
+/// <c>sum by (label, ...) (...)</c>. Its series are the probe calls a destination
 /// proxy reported, counted per label set, with <c>reporter="destination"</c> and
 /// <c>connection_security_policy</c> <c>mutual_tls</c> when both ends had sidecars, else <c>none</c>. Any
 /// other metric name gives an empty vector; anything that is not a metric selector is a bad_data error.
@@ -18,6 +19,15 @@ public static partial class PrometheusQuery
 
     public static (int Code, string ContentType, string Body) Answer(IReadOnlyList<ProbeCall> calls, string query)
     {
+        // sum(SELECTOR) and sum by (a, b) (SELECTOR): one series per distinct value of the by-labels.
+        var sum = Sum().Match(query.Trim());
+        string[]? by = null;
+        if (sum.Success)
+        {
+            by = sum.Groups["by"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            query = sum.Groups["inner"].Value;
+        }
+
         var parsed = Selector().Match(query.Trim());
         if (!parsed.Success)
         {
@@ -54,6 +64,7 @@ public static partial class PrometheusQuery
             : calls.Where(c => c.Reported)
                 .Select(Labels)
                 .Where(l => filters.All(f => f(l)))
+                .Select(l => by is null ? l : new SortedDictionary<string, string>(l.Where(p => by.Contains(p.Key)).ToDictionary(), StringComparer.Ordinal))
                 .GroupBy(l => string.Join(',', l.Select(p => $"{p.Key}={p.Value}")))
                 .Select(g => (JsonNode)new JsonObject
                 {
@@ -82,6 +93,9 @@ public static partial class PrometheusQuery
         ["response_code"] = call.ResponseCode.ToString(CultureInfo.InvariantCulture),
         ["connection_security_policy"] = call.MutualTls ? "mutual_tls" : "none",
     };
+
+    [GeneratedRegex(@"^sum\s*(?:by\s*\((?<by>[^()]*)\)\s*)?\((?<inner>[^()]*)\)$")]
+    private static partial Regex Sum();
 
     [GeneratedRegex(@"^(?<metric>[A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{(?<filter>[^{}]*)\})?$")]
     private static partial Regex Selector();
