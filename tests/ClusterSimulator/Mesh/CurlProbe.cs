@@ -107,7 +107,7 @@ public static partial class CurlProbe
         }
 
         var servicePort = (service["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>()
-            .FirstOrDefault(p => p["port"]?.GetValue<int>() == port);
+            .FirstOrDefault(p => Endpoints.Number(p["port"]) == port);
         var endpoint = servicePort is null ? null : Endpoints.Ready(store, service).FirstOrDefault();
         var source = new { Workload = Workloads.NameOf(pod), Sidecar = SidecarInjector.HasSidecar(pod) };
         if (endpoint is null)

@@ -33,7 +33,7 @@ public static class Endpoints
     /// <summary>The port on the pod a Service port sends to: its targetPort, by number or by a container port's name.</summary>
     public static int TargetPort(JsonObject servicePort, JsonObject pod)
     {
-        var port = servicePort["port"]?.GetValue<int>() ?? 0;
+        var port = Number(servicePort["port"]);
         var target = servicePort["targetPort"];
         if (target is null)
         {
@@ -49,7 +49,11 @@ public static class Endpoints
         return (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
             .SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
             .Where(p => (string?)p["name"] == name)
-            .Select(p => p["containerPort"]?.GetValue<int>() ?? 0)
+            .Select(p => Number(p["containerPort"]))
             .FirstOrDefault(port);
     }
+
+    /// <summary>A port number however the body stored it (an int, a long, a JSON element); 0 when it is none.</summary>
+    public static int Number(JsonNode? node) =>
+        int.TryParse(node?.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 }

@@ -46,7 +46,7 @@ public static class ServiceProxy
         }
 
         var route = "/" + string.Join('/', path);
-        var number = port["port"]?.GetValue<int>() ?? 0;
+        var number = Endpoints.Number(port["port"]);
         var answer = AddOnOf(service) switch
         {
             "kiali" when route == "/kiali/healthz" => Text(200, ""),

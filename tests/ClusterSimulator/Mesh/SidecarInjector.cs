@@ -56,7 +56,7 @@ public static class SidecarInjector
         pod["metadata"] = metadata;
         var annotations = metadata["annotations"] as JsonObject ?? [];
         metadata["annotations"] = annotations;
-        if (annotations.ContainsKey(StatusAnnotation) || pod["spec"]?["hostNetwork"]?.GetValue<bool>() == true)
+        if (annotations.ContainsKey(StatusAnnotation) || pod["spec"]?["hostNetwork"]?.ToString() is "true" or "True")
         {
             return;
         }

@@ -8,7 +8,7 @@ public static class Workloads
     public static string NameOf(JsonObject pod)
     {
         var owner = (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>()
-            .FirstOrDefault(o => o["controller"]?.GetValue<bool>() == true)
+            .FirstOrDefault(o => o["controller"]?.ToString() is "true" or "True")
             ?? (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault();
         var ownerName = (string?)owner?["name"];
         if (ownerName is not null)
