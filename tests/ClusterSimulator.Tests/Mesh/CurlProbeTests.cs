@@ -56,6 +56,24 @@ public sealed class CurlProbeTests(MeshFixture mesh) : IClassFixture<MeshFixture
     }
 
     [Fact]
+    public async Task Calls_count_as_mutual_tls_only_between_sidecars_and_not_under_disable()
+    {
+        var permissive = await MeshedServiceAsync("tlsdefault");
+        var disabled = await MeshedServiceAsync("tlsdisable");
+        await mesh.PeerAuthenticationAsync(disabled, "default", new JsonObject { ["mtls"] = new JsonObject { ["mode"] = "DISABLE" } });
+
+        await RunAsync(permissive, "meshed", Curl + "http://web/", sidecar: true);
+        await RunAsync(permissive, "plain", Curl + "http://web/", sidecar: false);
+        await RunAsync(disabled, "meshed", Curl + "http://web/", sidecar: true);
+
+        var calls = mesh.Cluster.Store.Telemetry.Calls;
+        Assert.True(calls.Single(c => c.DestinationNamespace == permissive && c.SourceWorkload == "meshed").MutualTls);
+        Assert.False(calls.Single(c => c.DestinationNamespace == permissive && c.SourceWorkload == "plain").MutualTls);
+        var plaintext = calls.Single(c => c.DestinationNamespace == disabled);
+        Assert.Equal((false, 200, "web-0"), (plaintext.MutualTls, plaintext.ResponseCode, plaintext.DestinationWorkload));
+    }
+
+    [Fact]
     public async Task A_port_level_exception_lets_plaintext_through_on_that_target_port_only()
     {
         var ns = await MeshedServiceAsync("portlevel");

@@ -112,7 +112,7 @@ public static partial class CurlProbe
         var source = new { Workload = Workloads.NameOf(pod), Sidecar = SidecarInjector.HasSidecar(pod) };
         if (endpoint is null)
         {
-            store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, null, false, 7, 0));
+            store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, null, false, 7, 0, false));
             return command.Output(7, 0, $"Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server");
         }
 
@@ -122,7 +122,7 @@ public static partial class CurlProbe
         var reset = destinationSidecar && !source.Sidecar && mode == MtlsMode.Strict;
         var exit = reset ? 56 : 0;
         var code = reset ? 0 : 200;
-        store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, Workloads.NameOf(endpoint), destinationSidecar, exit, code));
+        store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, Workloads.NameOf(endpoint), destinationSidecar, exit, code, source.Sidecar && destinationSidecar && mode != MtlsMode.Disable));
         return command.Output(exit, code, reset ? "Recv failure: Connection reset by peer" : null);
     }
 

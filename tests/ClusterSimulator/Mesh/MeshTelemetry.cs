@@ -1,6 +1,9 @@
 namespace Mesh.ClusterSimulator;
 
-/// <summary>One HTTP call a probe made through the mesh, as the destination's proxy would report it.</summary>
+/// <summary>
+/// One HTTP call a probe made through the mesh, as the destination's proxy would report it.
+/// <see cref="MutualTls"/>: both ends had proxies and the destination's mode on the port was not DISABLE.
+/// </summary>
 public sealed record ProbeCall(
     DateTimeOffset Time,
     string SourceWorkload,
@@ -11,10 +14,9 @@ public sealed record ProbeCall(
     string? DestinationWorkload,
     bool DestinationSidecar,
     int ExitCode,
-    int ResponseCode)
+    int ResponseCode,
+    bool MutualTls)
 {
-    /// <summary>Both ends had proxies, so the call went over Istio mutual TLS.</summary>
-    public bool MutualTls => SourceSidecar && DestinationSidecar;
 
     /// <summary>A destination proxy saw an HTTP response go out: what <c>istio_requests_total</c> counts.</summary>
     public bool Reported => DestinationSidecar && ResponseCode > 0;
