@@ -73,6 +73,8 @@ public sealed class ApiServer(ObjectStore store)
                 return (200, Discovery.Resources(store.Kinds.All, "", version) ?? throw NotFoundPath(request));
             case ["apis", var group, var version]:
                 return (200, Discovery.Resources(store.Kinds.All, group, version) ?? throw NotFoundPath(request));
+            case ["api", "v1", "namespaces", var ns, "services", var service, "proxy", .. var path]:
+                return await ServiceProxy.HandleAsync(context, store, ns, service, path);
             case ["api", var version, .. var rest]:
                 return await ResourceAsync(context, "", version, rest);
             case ["apis", var group, var version, .. var rest]:

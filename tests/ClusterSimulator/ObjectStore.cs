@@ -116,6 +116,11 @@ public sealed partial class ObjectStore
                 obj.Remove("status");
             }
 
+            if (kind.Kind == "Pod")
+            {
+                InjectSidecar(obj, ns!);
+            }
+
             Admit(kind, obj, name);
             ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);

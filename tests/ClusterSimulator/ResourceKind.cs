@@ -30,7 +30,9 @@ public sealed record ResourceKind(
         new("", "v1", "configmaps", "configmap", "ConfigMap", true, ["cm"]),
         new("", "v1", "secrets", "secret", "Secret", true, []),
         new("", "v1", "services", "service", "Service", true, ["svc"], HasStatus: true),
+        new("", "v1", "pods", "pod", "Pod", true, ["po"], HasStatus: true),
         new("apps", "v1", "deployments", "deployment", "Deployment", true, ["deploy"], HasStatus: true, TracksGeneration: true),
+        new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false, []),
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, ["crd", "crds"], HasStatus: true, TracksGeneration: true, Categories: ["api-extensions"]),
     ];
 }

@@ -33,6 +33,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Faults injected into matching requests (see also <c>POST /_sim/faults</c>).</summary>
     public Faults Faults { get; } = new();
 
+    /// <summary>
+    /// Runs a pod's containers to completion (Jobs use it); by default <see cref="CurlProbe.Run"/>, which
+    /// answers curl calls to Services with the mesh's rules.
+    /// </summary>
+    public Func<System.Text.Json.Nodes.JsonObject, ObjectStore, PodRun> RunPod { get; set; } = CurlProbe.Run;
+
     public X509Certificate2 CertificateAuthority { get; }
 
     public X509Certificate2 ServingCertificate { get; }
