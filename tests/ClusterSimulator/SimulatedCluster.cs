@@ -17,6 +17,7 @@ namespace Mesh.ClusterSimulator;
 public sealed class SimulatedCluster : IAsyncDisposable
 {
     private WebApplication? _app;
+    private ControllerManager? _controllers;
 
     public SimulatedCluster()
     {
@@ -32,6 +33,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     /// <summary>Faults injected into matching requests (see also <c>POST /_sim/faults</c>).</summary>
     public Faults Faults { get; } = new();
+
+    /// <summary>The simulated controllers (Deployments, ReplicaSets, Jobs, kubelet, EndpointSlices, load balancers).</summary>
+    public ControllerOptions Controllers { get; } = new();
+
+    /// <summary>Runs a Job's pod to its end: its exit code and log. The default exits 0 with an empty log.</summary>
+    public Func<System.Text.Json.Nodes.JsonObject, ObjectStore, PodRun> RunPod { get; set; } = ControllerOptions.DefaultRun;
 
     public X509Certificate2 CertificateAuthority { get; }
 
@@ -74,6 +81,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _app.Use(hooks.AdminOrFaultAsync);
         _app.Run(api.HandleAsync);
         await _app.StartAsync(cancellationToken);
+        _controllers = new ControllerManager(Store, Controllers, pod => RunPod(pod, Store));
+        _controllers.Start();
 
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Url = $"https://127.0.0.1:{new Uri(address).Port}";
@@ -119,6 +128,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_controllers is not null)
+        {
+            await _controllers.DisposeAsync();
+            _controllers = null;
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();
