@@ -28,7 +28,13 @@ public sealed partial class ControllerManager
             var owned = replicaSets.Where(rs => OwnedBy(rs, Uid(deployment))).ToList();
             var replicas = Int(deployment["spec"]!["replicas"], 1);
             var current = owned.FirstOrDefault(rs => Name(rs) == newName);
-            if (current is null)
+            var orphan = replicaSets.FirstOrDefault(rs => Ns(rs) == ns && Name(rs) == newName && rs["metadata"]?["ownerReferences"] is null);
+            if (current is null && orphan is not null)
+            {
+                // As the real controller adopts the ReplicaSet a delete with --cascade=orphan left behind.
+                store.MergePatch(K("ReplicaSet"), ns, newName, new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = OwnerReference(deployment) } });
+            }
+            else if (current is null)
             {
                 var revision = owned.Select(rs => int.TryParse((string?)rs["metadata"]?["annotations"]?["deployment.kubernetes.io/revision"], out var r) ? r : 0).DefaultIfEmpty(0).Max() + 1;
                 var podTemplate = template.DeepClone().AsObject();
@@ -88,6 +94,13 @@ public sealed partial class ControllerManager
         foreach (var replicaSet in All("ReplicaSet").Where(rs => !Deleting(rs)))
         {
             var owned = pods.Where(p => OwnedBy(p, Uid(replicaSet)) && !Deleting(p)).ToList();
+            foreach (var orphan in pods.Where(p => Ns(p) == Ns(replicaSet) && !Deleting(p) && p["metadata"]?["ownerReferences"] is null
+                && (string?)p["status"]?["phase"] is not ("Succeeded" or "Failed") && Selects(replicaSet["spec"]!["selector"], ObjectStore.Labels(p))))
+            {
+                store.MergePatch(K("Pod"), Ns(orphan), Name(orphan), new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = OwnerReference(replicaSet) } });
+                owned.Add(orphan);
+            }
+
             var want = Int(replicaSet["spec"]!["replicas"], 1);
             for (var i = owned.Count; i < want; i++)
             {

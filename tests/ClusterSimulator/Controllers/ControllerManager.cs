@@ -113,11 +113,12 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
             {
                 Pass();
             }
-            catch (Exception error) when (error is ApiError or InvalidOperationException or KeyNotFoundException or FormatException or NullReferenceException)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
-                // A conflict or a vanished object mid-pass: the next pass sees the new state.
+                // A vanished object mid-pass, or a simulator bug: keep the error for a test to see, and try
+                // again a little later rather than stop reconciling for good.
                 LastError = error;
-                WakeAt(DateTime.UtcNow.AddMilliseconds(20));
+                WakeAt(DateTime.UtcNow.AddMilliseconds(100));
             }
         }
     }
