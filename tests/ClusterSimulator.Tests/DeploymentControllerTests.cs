@@ -157,6 +157,43 @@ public sealed class DeploymentControllerTests(SimulatorFixture fixture) : IClass
         Assert.InRange(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), 30000, 32767);
     }
 
+    [Fact]
+    public async Task Kubectl_rollout_status_finishes_for_stateful_sets_and_daemon_sets()
+    {
+        var ns = await _kit.NamespaceAsync("sets");
+        const string template = """
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, image: postgres:17}]}
+            """;
+        await _kit.ApplyAsync(ns, $$"""
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              replicas: 2
+              serviceName: db
+            {{template}}
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent}
+            spec:
+            {{template}}
+            """);
+
+        var statefulSet = await _kit.KubectlAsync("rollout", "status", "statefulset/db", "-n", ns, "--timeout=10s");
+        var daemonSet = await _kit.KubectlAsync("rollout", "status", "daemonset/agent", "-n", ns, "--timeout=10s");
+
+        Assert.True(statefulSet.ExitCode == 0, statefulSet.Output);
+        // The server defaults rollingUpdate.partition to 0, so kubectl reports a partitioned roll out, as on a real cluster.
+        Assert.Contains("partitioned roll out complete: 2 new pods have been updated", statefulSet.Output);
+        Assert.True(daemonSet.ExitCode == 0, daemonSet.Output);
+        Assert.Contains("daemon set \"agent\" successfully rolled out", daemonSet.Output);
+        Assert.Null(fixture.Cluster.ControllerError);
+    }
+
     private List<JsonObject> Items(string kind, string ns) =>
         [.. Store.List(ObjectStore.Kind(kind), ns, LabelSelector.Parse(null), _ => true)["items"]!.AsArray().OfType<JsonObject>()];
 

@@ -40,6 +40,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Runs a Job's pod to its end: its exit code and log. The default exits 0 with an empty log.</summary>
     public Func<System.Text.Json.Nodes.JsonObject, ObjectStore, PodRun> RunPod { get; set; } = ControllerOptions.DefaultRun;
 
+    /// <summary>The last unexpected error of the controller loop (null when none): a simulator bug for a test to report.</summary>
+    public Exception? ControllerError => _controllers?.LastError;
+
     public X509Certificate2 CertificateAuthority { get; }
 
     public X509Certificate2 ServingCertificate { get; }

@@ -9,7 +9,7 @@ namespace Mesh.ClusterSimulator;
 
 /// <summary>
 /// The controllers a cluster runs, simulated: one loop that wakes on every store event (a WatchHub
-/// subscription per kind) or when a delay runs out, and reconciles everything. It writes through the
+/// subscription per kind), when a delay runs out, or every half second, and reconciles everything. It writes through the
 /// <see cref="ObjectStore"/> as field manager <c>kube-controller-manager</c>, status through the status
 /// subresource, so clients watching see what they would see on a real cluster. Each pass is idempotent:
 /// writing what is already stored publishes nothing, so the loop goes quiet when the cluster has settled.
@@ -27,9 +27,10 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
 
     // First sighting of each object that waits for ReadyDelay (pods, load balancers), by uid.
     private readonly Dictionary<string, DateTime> _firstSeen = new(StringComparer.Ordinal);
+    private static readonly TimeSpan ResyncPeriod = TimeSpan.FromMilliseconds(500);
     private DateTime _nextWake = DateTime.MaxValue;
 
-    /// <summary>The last exception a pass threw (a simulator bug); the loop carries on.</summary>
+    /// <summary>The last unexpected exception a pass threw (a simulator bug); the loop carries on.</summary>
     public Exception? LastError { get; private set; }
 
     public void Start()
@@ -108,10 +109,16 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
                 }
             }
 
-            _nextWake = DateTime.MaxValue;
+            // Like a real controller's resync: a pass at least this often, which also picks up option changes.
+            _nextWake = DateTime.UtcNow + ResyncPeriod;
             try
             {
                 Pass();
+            }
+            catch (ApiError error) when (error.Code is 404 or 409)
+            {
+                // An object deleted or changed between this pass's read and its write: the next pass sees it.
+                WakeAt(DateTime.UtcNow.AddMilliseconds(20));
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
