@@ -29,4 +29,14 @@ public sealed class ControllerOptionsTests(SimulatorFixture fixture) : IClassFix
         Assert.True(rollout.ExitCode == 0, rollout.Output);
         Assert.Null(fixture.Cluster.ControllerError);
     }
+
+    [Fact]
+    public async Task Every_namespace_gets_a_default_service_account()
+    {
+        var ns = await _kit.NamespaceAsync("sa");
+
+        var got = await _kit.KubectlAsync("wait", "--for=create", "serviceaccount/default", "-n", ns, "--timeout=5s");
+
+        Assert.True(got.ExitCode == 0, got.Output);
+    }
 }

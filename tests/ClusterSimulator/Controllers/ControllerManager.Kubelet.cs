@@ -41,6 +41,11 @@ public sealed partial class ControllerManager
             _firstSeen.Remove(gone);
         }
 
+        foreach (var gone in store.PodLogs.Keys.Where(uid => !live.Contains(uid)))
+        {
+            store.PodLogs.TryRemove(gone, out _);
+        }
+
         foreach (var pod in pods.Where(p => !Deleting(p)))
         {
             var phase = (string?)pod["status"]?["phase"];

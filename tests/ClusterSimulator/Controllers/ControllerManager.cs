@@ -18,7 +18,7 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
 {
     public const string FieldManager = "kube-controller-manager";
 
-    private static readonly string[] Watched = ["Deployment", "ReplicaSet", "Pod", "Job", "Service", "StatefulSet", "DaemonSet", "EndpointSlice"];
+    private static readonly string[] Watched = ["Namespace", "ServiceAccount", "Deployment", "ReplicaSet", "Pod", "Job", "Service", "StatefulSet", "DaemonSet", "EndpointSlice"];
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<bool> _kicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -132,6 +132,11 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
 
     private void Pass()
     {
+        if (options.ServiceAccounts)
+        {
+            DefaultServiceAccounts();
+        }
+
         if (options.Deployments)
         {
             ReconcileDeployments();
@@ -172,6 +177,16 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         if (options.LoadBalancers)
         {
             ReconcileLoadBalancers();
+        }
+    }
+
+    // The service account controller's part: every active namespace has a ServiceAccount named default.
+    private void DefaultServiceAccounts()
+    {
+        var accounts = All("ServiceAccount").Where(a => Name(a) == "default").Select(Ns).ToHashSet(StringComparer.Ordinal);
+        foreach (var ns in All("Namespace").Where(n => !Deleting(n) && !accounts.Contains(Name(n))))
+        {
+            store.Create(K("ServiceAccount"), Name(ns), new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default" } });
         }
     }
 

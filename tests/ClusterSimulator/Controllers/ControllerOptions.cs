@@ -29,6 +29,9 @@ public sealed class ControllerOptions
     /// <summary>StatefulSets and DaemonSets report a finished rollout (they make no pods).</summary>
     public bool StatefulSetsAndDaemonSets { get; set; } = true;
 
+    /// <summary>Every namespace gets a ServiceAccount named <c>default</c>.</summary>
+    public bool ServiceAccounts { get; set; } = true;
+
     /// <summary>How long a pod stays Pending before it runs, and a LoadBalancer waits for its IP.</summary>
     public TimeSpan ReadyDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
