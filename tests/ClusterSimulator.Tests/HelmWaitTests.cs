@@ -25,9 +25,9 @@ public sealed class HelmWaitTests(SimulatorFixture fixture) : IClassFixture<Simu
         }
 
         var created = await RepoTools.RunAsync("kubectl", new Dictionary<string, string>(), "--kubeconfig", fixture.KubeconfigPath, "create", "namespace", ns);
-        var install = await HelmAsync("install", "policy", Chart(), "-n", ns, "--wait", "--timeout", "30s");
+        var install = await HelmAsync("install", "policy", RepoTools.Chart("crd-demo"), "-n", ns, "--wait", "--timeout", "30s");
         var installed = Mode();
-        var upgrade = await HelmAsync("upgrade", "policy", Chart(), "-n", ns, "--set", "mode=PERMISSIVE", "--wait", "--timeout", "30s");
+        var upgrade = await HelmAsync("upgrade", "policy", RepoTools.Chart("crd-demo"), "-n", ns, "--set", "mode=PERMISSIVE", "--wait", "--timeout", "30s");
         var upgraded = Mode();
         var rollback = await HelmAsync("rollback", "policy", "1", "-n", ns, "--wait", "--timeout", "30s");
         var rolledBack = Mode();
@@ -58,15 +58,4 @@ public sealed class HelmWaitTests(SimulatorFixture fixture) : IClassFixture<Simu
             ["HELM_CONFIG_HOME"] = Path.Combine(Scratch, "helm", "config"),
             ["HELM_DATA_HOME"] = Path.Combine(Scratch, "helm", "data"),
         }, ["--kubeconfig", fixture.KubeconfigPath, .. arguments]);
-
-    private static string Chart()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Mesh.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory.FullName, "tests", "charts", "crd-demo");
-    }
 }

@@ -24,17 +24,6 @@ public sealed class ProtobufClientTests(SimulatorFixture fixture) : IClassFixtur
             ["HELM_DATA_HOME"] = Path.Combine(Scratch, "helm", "data"),
         }, ["--kubeconfig", fixture.KubeconfigPath, .. arguments]);
 
-    private static string Chart()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Mesh.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory.FullName, "tests", "charts", "demo");
-    }
-
     [Fact]
     public async Task Kubectl_creates_a_namespace_config_map_secret_and_deployment()
     {
@@ -73,10 +62,10 @@ public sealed class ProtobufClientTests(SimulatorFixture fixture) : IClassFixtur
         await KubectlAsync("create", "ns", ns);
         string Greeting() => (string)store.Get(configMaps, ns, "demo-demo")["data"]!["greeting"]!;
 
-        var install = await HelmAsync("install", "demo", Chart(), "-n", ns);
+        var install = await HelmAsync("install", "demo", RepoTools.Chart("demo"), "-n", ns);
         var list = await HelmAsync("list", "-n", ns, "-o", "json");
         var installed = Greeting();
-        var upgrade = await HelmAsync("upgrade", "demo", Chart(), "-n", ns, "--set", "greeting=bonjour");
+        var upgrade = await HelmAsync("upgrade", "demo", RepoTools.Chart("demo"), "-n", ns, "--set", "greeting=bonjour");
         var upgraded = Greeting();
         var rollback = await HelmAsync("rollback", "demo", "1", "-n", ns);
         var rolledBack = Greeting();

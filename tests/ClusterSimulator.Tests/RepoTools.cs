@@ -8,20 +8,29 @@ namespace Mesh.ClusterSimulator.Tests;
 /// </summary>
 public static class RepoTools
 {
-    public static string Require(string name)
+    /// <summary>The repository root: the nearest directory above the test binaries holding Mesh.slnx.</summary>
+    public static string Root()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Mesh.slnx")))
             {
-                var path = Path.Combine(directory.FullName, "tools", "bin", name);
-                return File.Exists(path)
-                    ? path
-                    : throw new InvalidOperationException($"{path} is missing: run ./build.sh --target=InstallTools first");
+                return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException($"no Mesh.slnx above {AppContext.BaseDirectory}, so no tools/bin/{name}");
+        throw new InvalidOperationException($"no Mesh.slnx above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>One of our fixture charts under tests/charts.</summary>
+    public static string Chart(string name) => Path.Combine(Root(), "tests", "charts", name);
+
+    public static string Require(string name)
+    {
+        var path = Path.Combine(Root(), "tools", "bin", name);
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"{path} is missing: run ./build.sh --target=InstallTools first");
     }
 
     public static async Task<(int ExitCode, string Output)> RunAsync(

@@ -99,7 +99,7 @@ public sealed class ApiServer(ObjectStore store)
         }
 
         var kind = rest.Length is > 0 and <= 3 ? Find(rest[0]) : null;
-        if (kind is null || (rest.Length == 3 && !(rest[2] == "status" && kind.HasStatus)))
+        if (kind is null || (rest.Length == 3 && !(rest[2] == "status" && kind.HasStatus) && !(rest[2] == "log" && kind.Kind == "Pod") && !(rest[2] == "scale" && ScaleSubresource.Scales(kind))))
         {
             throw NotFoundPath(context.Request);
         }
@@ -148,6 +148,16 @@ public sealed class ApiServer(ObjectStore store)
             }
 
             throw MethodNotAllowed(method, kind);
+        }
+
+        if (rest is [_, _, "log"])
+        {
+            return await PodLog.ServeAsync(context, store, ns, name);
+        }
+
+        if (rest is [_, _, "scale"])
+        {
+            return (200, ScaleSubresource.Serve(store, kind, ns, name, context.Request.Method, context.Request.Method == HttpMethods.Get ? null : await BodyAsync(context.Request)));
         }
 
         if (method == HttpMethods.Get)

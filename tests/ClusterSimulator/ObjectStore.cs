@@ -399,6 +399,8 @@ public sealed partial class ObjectStore
                 obj["status"] ??= new JsonObject();
                 break;
         }
+
+        WorkloadDefaults(kind, obj, name);
     }
 
     private static void SetOrRemove(JsonObject obj, string field, JsonNode? value)

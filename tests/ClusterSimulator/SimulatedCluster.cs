@@ -17,6 +17,7 @@ namespace Mesh.ClusterSimulator;
 public sealed class SimulatedCluster : IAsyncDisposable
 {
     private WebApplication? _app;
+    private ControllerManager? _controllers;
 
     public SimulatedCluster()
     {
@@ -33,11 +34,17 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Faults injected into matching requests (see also <c>POST /_sim/faults</c>).</summary>
     public Faults Faults { get; } = new();
 
+    /// <summary>The simulated controllers (Deployments, ReplicaSets, Jobs, kubelet, EndpointSlices, load balancers).</summary>
+    public ControllerOptions Controllers { get; } = new();
+
     /// <summary>
-    /// Runs a pod's containers to completion (Jobs use it); by default <see cref="CurlProbe.Run"/>, which
-    /// answers curl calls to Services with the mesh's rules.
+    /// Runs a Job's pod to its end: its exit code and log. By default <see cref="CurlProbe.Run"/>, which answers
+    /// curl calls to Services with the mesh's rules (and exits 0 with an empty log for anything else).
     /// </summary>
     public Func<System.Text.Json.Nodes.JsonObject, ObjectStore, PodRun> RunPod { get; set; } = CurlProbe.Run;
+
+    /// <summary>The last unexpected error of the controller loop (null when none): a simulator bug for a test to report.</summary>
+    public Exception? ControllerError => _controllers?.LastError;
 
     public X509Certificate2 CertificateAuthority { get; }
 
@@ -80,6 +87,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _app.Use(hooks.AdminOrFaultAsync);
         _app.Run(api.HandleAsync);
         await _app.StartAsync(cancellationToken);
+        _controllers = new ControllerManager(Store, Controllers, pod => RunPod(pod, Store));
+        _controllers.Start();
 
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Url = $"https://127.0.0.1:{new Uri(address).Port}";
@@ -125,6 +134,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_controllers is not null)
+        {
+            await _controllers.DisposeAsync();
+            _controllers = null;
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();

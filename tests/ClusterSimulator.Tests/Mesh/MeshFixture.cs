@@ -20,6 +20,9 @@ public sealed class MeshFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Simulator.InitializeAsync();
+
+        // These tests create bare pods and decide themselves when each becomes Ready.
+        Cluster.Controllers.Kubelet = false;
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Simulator.KubeconfigPath));
         await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(PeerAuthenticationCrd.Yaml));
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "istio-system" } });
