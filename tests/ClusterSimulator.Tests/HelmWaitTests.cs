@@ -9,7 +9,7 @@ namespace Mesh.ClusterSimulator.Tests;
 /// </summary>
 public sealed class HelmWaitTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture>
 {
-    private string Scratch => Path.GetDirectoryName(fixture.KubeconfigPath)!;
+    private readonly ControllerTestKit _kit = new(fixture);
 
     [Fact]
     public async Task Helm_waits_through_install_upgrade_rollback_and_uninstall_of_a_chart_with_a_crd()
@@ -25,13 +25,13 @@ public sealed class HelmWaitTests(SimulatorFixture fixture) : IClassFixture<Simu
         }
 
         var created = await RepoTools.RunAsync("kubectl", new Dictionary<string, string>(), "--kubeconfig", fixture.KubeconfigPath, "create", "namespace", ns);
-        var install = await HelmAsync("install", "policy", RepoTools.Chart("crd-demo"), "-n", ns, "--wait", "--timeout", "30s");
+        var install = await _kit.HelmAsync("install", "policy", RepoTools.Chart("crd-demo"), "-n", ns, "--wait", "--timeout", "30s");
         var installed = Mode();
-        var upgrade = await HelmAsync("upgrade", "policy", RepoTools.Chart("crd-demo"), "-n", ns, "--set", "mode=PERMISSIVE", "--wait", "--timeout", "30s");
+        var upgrade = await _kit.HelmAsync("upgrade", "policy", RepoTools.Chart("crd-demo"), "-n", ns, "--set", "mode=PERMISSIVE", "--wait", "--timeout", "30s");
         var upgraded = Mode();
-        var rollback = await HelmAsync("rollback", "policy", "1", "-n", ns, "--wait", "--timeout", "30s");
+        var rollback = await _kit.HelmAsync("rollback", "policy", "1", "-n", ns, "--wait", "--timeout", "30s");
         var rolledBack = Mode();
-        var uninstall = await HelmAsync("uninstall", "policy", "-n", ns, "--wait", "--timeout", "30s");
+        var uninstall = await _kit.HelmAsync("uninstall", "policy", "-n", ns, "--wait", "--timeout", "30s");
 
         Assert.True(created.ExitCode == 0, created.Output);
         Assert.True(install.ExitCode == 0, install.Output);
@@ -50,12 +50,4 @@ public sealed class HelmWaitTests(SimulatorFixture fixture) : IClassFixture<Simu
         Assert.Contains(fixture.Cluster.Requests.Records, record =>
             record.Path == $"/apis/security.istio.io/v1/namespaces/{ns}/peerauthentications" && record.Query.Contains("watch=true", StringComparison.Ordinal));
     }
-
-    private Task<(int ExitCode, string Output)> HelmAsync(params string[] arguments) =>
-        RepoTools.RunAsync("helm", new Dictionary<string, string>
-        {
-            ["HELM_CACHE_HOME"] = Path.Combine(Scratch, "helm", "cache"),
-            ["HELM_CONFIG_HOME"] = Path.Combine(Scratch, "helm", "config"),
-            ["HELM_DATA_HOME"] = Path.Combine(Scratch, "helm", "data"),
-        }, ["--kubeconfig", fixture.KubeconfigPath, .. arguments]);
 }

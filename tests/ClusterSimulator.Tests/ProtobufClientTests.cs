@@ -16,14 +16,6 @@ public sealed class ProtobufClientTests(SimulatorFixture fixture) : IClassFixtur
         RepoTools.RunAsync("kubectl", NoEnvironment,
             ["--kubeconfig", fixture.KubeconfigPath, "--cache-dir", Path.Combine(Scratch, "kube-cache"), .. arguments]);
 
-    private Task<(int ExitCode, string Output)> HelmAsync(params string[] arguments) =>
-        RepoTools.RunAsync("helm", new Dictionary<string, string>
-        {
-            ["HELM_CACHE_HOME"] = Path.Combine(Scratch, "helm", "cache"),
-            ["HELM_CONFIG_HOME"] = Path.Combine(Scratch, "helm", "config"),
-            ["HELM_DATA_HOME"] = Path.Combine(Scratch, "helm", "data"),
-        }, ["--kubeconfig", fixture.KubeconfigPath, .. arguments]);
-
     [Fact]
     public async Task Kubectl_creates_a_namespace_config_map_secret_and_deployment()
     {
@@ -62,15 +54,15 @@ public sealed class ProtobufClientTests(SimulatorFixture fixture) : IClassFixtur
         await KubectlAsync("create", "ns", ns);
         string Greeting() => (string)store.Get(configMaps, ns, "demo-demo")["data"]!["greeting"]!;
 
-        var install = await HelmAsync("install", "demo", RepoTools.Chart("demo"), "-n", ns);
-        var list = await HelmAsync("list", "-n", ns, "-o", "json");
+        var install = await new ControllerTestKit(fixture).HelmAsync("install", "demo", RepoTools.Chart("demo"), "-n", ns);
+        var list = await new ControllerTestKit(fixture).HelmAsync("list", "-n", ns, "-o", "json");
         var installed = Greeting();
-        var upgrade = await HelmAsync("upgrade", "demo", RepoTools.Chart("demo"), "-n", ns, "--set", "greeting=bonjour");
+        var upgrade = await new ControllerTestKit(fixture).HelmAsync("upgrade", "demo", RepoTools.Chart("demo"), "-n", ns, "--set", "greeting=bonjour");
         var upgraded = Greeting();
-        var rollback = await HelmAsync("rollback", "demo", "1", "-n", ns);
+        var rollback = await new ControllerTestKit(fixture).HelmAsync("rollback", "demo", "1", "-n", ns);
         var rolledBack = Greeting();
-        var history = await HelmAsync("history", "demo", "-n", ns, "-o", "json");
-        var uninstall = await HelmAsync("uninstall", "demo", "-n", ns);
+        var history = await new ControllerTestKit(fixture).HelmAsync("history", "demo", "-n", ns, "-o", "json");
+        var uninstall = await new ControllerTestKit(fixture).HelmAsync("uninstall", "demo", "-n", ns);
 
         Assert.True(install.ExitCode == 0, install.Output);
         Assert.Contains("STATUS: deployed", install.Output);
