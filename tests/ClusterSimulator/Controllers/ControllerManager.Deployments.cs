@@ -127,8 +127,7 @@ public sealed partial class ControllerManager
         store.Create(K("Pod"), Ns(owner), new JsonObject { ["metadata"] = metadata, ["spec"] = spec });
     }
 
-    private static bool PodReady(JsonObject pod) =>
-        (pod["status"]?["conditions"] as JsonArray ?? []).Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");
+    private static bool PodReady(JsonObject pod) => Endpoints.IsReady(pod);
 
     private void ReplicaSetStatuses()
     {

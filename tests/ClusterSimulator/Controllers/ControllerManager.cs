@@ -299,43 +299,9 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         }
     }
 
-    /// <summary>A spec.selector (matchLabels and matchExpressions) against labels.</summary>
-    private static bool Selects(JsonNode? selector, IReadOnlyDictionary<string, string> labels)
-    {
-        if (selector is not JsonObject s)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in s["matchLabels"] as JsonObject ?? [])
-        {
-            if (!labels.TryGetValue(key, out var actual) || actual != value?.ToString())
-            {
-                return false;
-            }
-        }
-
-        foreach (var expression in (s["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            var key = (string)expression["key"]!;
-            var values = (expression["values"] as JsonArray ?? []).Select(v => v?.ToString()).ToHashSet();
-            var has = labels.TryGetValue(key, out var actual);
-            var ok = (string?)expression["operator"] switch
-            {
-                "In" => has && values.Contains(actual),
-                "NotIn" => !has || !values.Contains(actual),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>A workload's spec.selector against labels; unlike a webhook's, a missing one selects nothing.</summary>
+    private static bool Selects(JsonNode? selector, IReadOnlyDictionary<string, string> labels) =>
+        selector is JsonObject && SelectorMatch.Matches(selector, labels);
 
     /// <summary>A stable short hash of a JSON value, independent of property order, in the alphabet of generated names.</summary>
     private static string Hash(JsonNode? node, int length = 10)

@@ -16,13 +16,10 @@ public static class Endpoints
             return [];
         }
 
-        var wanted = selector.ToDictionary(s => s.Key, s => s.Value?.ToString() ?? "", StringComparer.Ordinal);
+        // A Service's selector is a plain map: the matchLabels of a label selector.
+        var matchLabels = new JsonObject { ["matchLabels"] = selector.DeepClone() };
         var pods = store.List(ObjectStore.Kind("Pod"), ObjectStore.Namespace(service), LabelSelector.Parse(null), _ => true)["items"] as JsonArray ?? [];
-        return [.. pods.OfType<JsonObject>().Where(p =>
-        {
-            var labels = ObjectStore.Labels(p);
-            return wanted.All(w => labels.TryGetValue(w.Key, out var v) && v == w.Value);
-        })];
+        return [.. pods.OfType<JsonObject>().Where(p => SelectorMatch.Matches(matchLabels, ObjectStore.Labels(p)))];
     }
 
     /// <summary>Status condition Ready=True.</summary>

@@ -4,8 +4,8 @@ namespace Mesh.ClusterSimulator;
 
 /// <summary>
 /// A <c>metav1.LabelSelector</c> as JSON (<c>matchLabels</c> and <c>matchExpressions</c> with In, NotIn,
-/// Exists, DoesNotExist) tested against labels. A missing or empty selector matches everything, as for
-/// webhooks' namespaceSelector and objectSelector.
+/// Exists, DoesNotExist) tested against labels, for webhooks' selectors, PeerAuthentications and the
+/// controllers. A missing or empty selector matches everything, as for webhooks' namespaceSelector and objectSelector.
 /// </summary>
 public static class SelectorMatch
 {
