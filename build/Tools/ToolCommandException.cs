@@ -27,6 +27,9 @@ public sealed class ToolCommandException : Exception
 
     public IReadOnlyList<string> StandardErrorTail { get; }
 
+    /// <summary>The last line the tool wrote to stderr, which is usually its error; for messages that quote it.</summary>
+    public string LastError => StandardErrorTail.LastOrDefault(line => line.Trim().Length > 0)?.Trim() ?? $"exit code {ExitCode}";
+
     private static string BuildMessage(string toolName, string safeArguments, int exitCode, IReadOnlyList<string> standardError)
     {
         var tail = Tail(standardError);

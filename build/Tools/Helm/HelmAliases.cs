@@ -51,6 +51,11 @@ public static class HelmAliases
     public static ToolOutput HelmLint(this ICakeContext context, string chart, HelmLintSettings? settings = null) =>
         Runner(context).Lint(chart, settings ?? new HelmLintSettings());
 
+    /// <summary>The chart's Chart.yaml as <c>helm show chart</c> prints it; fails when the chart or version cannot be found.</summary>
+    [CakeMethodAlias]
+    public static string HelmShowChart(this ICakeContext context, string chart, HelmShowChartSettings? settings = null) =>
+        Runner(context).ShowChart(chart, settings ?? new HelmShowChartSettings());
+
     [CakeMethodAlias]
     public static void HelmPull(this ICakeContext context, string chart, HelmPullSettings? settings = null) =>
         Runner(context).Pull(chart, settings ?? new HelmPullSettings());

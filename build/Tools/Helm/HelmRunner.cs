@@ -180,6 +180,16 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         return Execute(settings, args, captureOutput: true);
     }
 
+    /// <summary><c>helm show chart</c>: the chart's Chart.yaml, which proves the chart and version can be fetched.</summary>
+    public string ShowChart(string chart, HelmShowChartSettings settings)
+    {
+        var args = Command("show", "chart");
+        args.AppendQuoted(chart);
+        AppendGlobalFlags(args, settings);
+        AppendVersion(args, settings.Version);
+        return Execute(settings, args, captureOutput: true).Text;
+    }
+
     public void Pull(string chart, HelmPullSettings settings)
     {
         var args = Command("pull");

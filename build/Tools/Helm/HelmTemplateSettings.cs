@@ -12,3 +12,10 @@ public sealed class HelmTemplateSettings : HelmValuesSettings
     /// <summary><c>--kube-version</c>: the Kubernetes version capabilities are rendered for.</summary>
     public string? KubeVersion { get; set; }
 }
+
+/// <summary><c>helm show chart</c>.</summary>
+public sealed class HelmShowChartSettings : HelmSettings
+{
+    /// <summary><c>--version</c> of the chart; empty means the latest.</summary>
+    public string? Version { get; set; }
+}

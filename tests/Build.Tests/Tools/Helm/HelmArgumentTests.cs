@@ -218,6 +218,18 @@ public sealed class HelmArgumentTests
     }
 
     [Fact]
+    public void ShowChart_asks_for_the_pinned_version()
+    {
+        var helm = new HelmFixture();
+        helm.Processes.Answer("show", new FakeResponse(StandardOutput: "name: istiod\nversion: 1.31.1\n"));
+
+        var chart = helm.Runner.ShowChart("oci://registry.example/istio/charts/istiod", helm.Settings(new HelmShowChartSettings { Version = "1.31.1" }));
+
+        Assert.Equal("show chart \"oci://registry.example/istio/charts/istiod\" --version \"1.31.1\"", helm.Arguments);
+        Assert.Contains("version: 1.31.1", chart);
+    }
+
+    [Fact]
     public void Pull()
     {
         var helm = new HelmFixture();
