@@ -25,12 +25,8 @@ public static class Releases
         var chart = context.Charts.Resolve(spec.ChartId);
         var current = context.HelmList(context.Helm(new HelmListSettings { All = true, Filter = $"^{spec.Release}$" }, spec.Namespace))
             .FirstOrDefault(release => release.Name == spec.Release);
-        string why;
-        if (current is null)
-        {
-            why = "not installed";
-        }
-        else
+        var why = string.Empty;
+        if (current is not null)
         {
             var values = context.HelmGetValues(spec.Release, context.Helm(new HelmGetValuesSettings(), spec.Namespace));
             var drift = JsonDrift.Differences(values, spec.Values);
@@ -58,8 +54,13 @@ public static class Releases
             spec.Namespace);
         settings.ValuesFiles.Add(valuesFile);
         context.HelmUpgrade(spec.Release, chart.Reference, settings);
-        var change = current is null ? Change.Created : Change.Changed;
-        context.Log.Information("{0}/{1}: {2} {3} ({4})", spec.Namespace, spec.Release, change == Change.Created ? "installed" : "upgraded", chart.NameAndVersion, why);
-        return change;
+        if (current is null)
+        {
+            context.Log.Information("{0}/{1}: installed {2}", spec.Namespace, spec.Release, chart.NameAndVersion);
+            return Change.Created;
+        }
+
+        context.Log.Information("{0}/{1}: upgraded to {2} ({3})", spec.Namespace, spec.Release, chart.NameAndVersion, why);
+        return Change.Changed;
     }
 }

@@ -12,7 +12,10 @@ public static class ClusterObjects
 {
     public const string FieldManager = "mesh-build";
 
-    /// <summary>kubectl's name for an object's type, unambiguous across API groups: <c>gateway.v1.networking.istio.io</c>.</summary>
+    /// <summary>
+    /// kubectl's name for an object's type, unambiguous across API groups: <c>gateway.v1.networking.istio.io</c>;
+    /// the core group's kinds go by their name alone (<c>namespace</c>), since kubectl reads <c>namespace.v1</c> as a group.
+    /// </summary>
     public static string ResourceOf(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
@@ -20,7 +23,7 @@ public static class ClusterObjects
         var kind = ((string?)obj["kind"] ?? throw new ArgumentException("The object has no kind.", nameof(obj))).ToLowerInvariant();
         return apiVersion.Split('/') switch
         {
-            [var version] => $"{kind}.{version}",
+            [_] => kind,
             [var group, var version] => $"{kind}.{version}.{group}",
             _ => throw new ArgumentException($"Unexpected apiVersion '{apiVersion}'.", nameof(obj)),
         };

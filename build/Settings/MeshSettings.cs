@@ -84,6 +84,14 @@ public sealed class MeshSettings
 
     public bool DnsEnabled => DnsProvider != "none";
 
+    /// <summary>Whether a run installs the chart: external-dns only with a DNS provider, a dashboard only when switched on.</summary>
+    public bool Installs(string chartId) => chartId switch
+    {
+        "external-dns" => DnsEnabled,
+        _ when SettingsCatalog.Dashboards.Contains(chartId) => Dashboards.Contains(chartId),
+        _ => true,
+    };
+
     public string? DnsCredentialsSecret { get; }
 
     public string DnsTxtOwnerId { get; }

@@ -77,7 +77,9 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         }
 
         AppendIf(args, helm4 && settings.ForceConflicts, "--force-conflicts");
-        Execute(settings, args);
+
+        // helm's release summary is noise in a pipeline's log; what changed is logged by the caller.
+        Execute(settings, args, captureOutput: true);
     }
 
     public void Uninstall(string release, HelmUninstallSettings settings)

@@ -17,6 +17,11 @@ public static class KubectlAliases
     public static JsonNode? KubectlGet(this ICakeContext context, string resource, string? name = null, KubectlGetSettings? settings = null) =>
         Runner(context).Get(resource, name, settings ?? new KubectlGetSettings());
 
+    /// <summary>The names (<c>kind/name</c>) of the objects that exist, without their contents.</summary>
+    [CakeMethodAlias]
+    public static IReadOnlyList<string> KubectlNames(this ICakeContext context, string resource, string? name = null, KubectlGetSettings? settings = null) =>
+        Runner(context).Names(resource, name, settings ?? new KubectlGetSettings());
+
     [CakeMethodAlias]
     public static void KubectlWait(this ICakeContext context, string resource, KubectlWaitSettings settings) =>
         Runner(context).Wait(resource, settings);

@@ -42,6 +42,11 @@ public sealed class KubectlRunner : CliTool<KubectlSettings>
             args.Append(settings.DryRun == KubectlDryRun.Server ? "--dry-run=server" : "--dry-run=client");
         }
 
+        if (settings.Output is not null)
+        {
+            args.AppendSwitch("-o", settings.Output);
+        }
+
         return Execute(settings, args, captureOutput: true);
     }
 
@@ -50,6 +55,22 @@ public sealed class KubectlRunner : CliTool<KubectlSettings>
     /// is given. Null when <see cref="KubectlGetSettings.IgnoreNotFound"/> is set and the object is missing.
     /// </summary>
     public JsonNode? Get(string resource, string? name, KubectlGetSettings settings)
+    {
+        var text = Execute(settings, GetArguments(resource, name, settings, "json"), captureOutput: true).Text;
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+    }
+
+    /// <summary>
+    /// <c>kubectl get &lt;resource&gt; [name] -o name</c>: which objects exist (<c>secret/x</c>), without reading
+    /// their contents, so a Secret's data never passes through our process.
+    /// </summary>
+    public IReadOnlyList<string> Names(string resource, string? name, KubectlGetSettings settings) =>
+        Execute(settings, GetArguments(resource, name, settings, "name"), captureOutput: true).StandardOutput
+            .Where(line => !string.IsNullOrWhiteSpace(line))
+            .Select(line => line.Trim())
+            .ToList();
+
+    private ProcessArgumentBuilder GetArguments(string resource, string? name, KubectlGetSettings settings, string output)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var args = Command("get", resource);
@@ -66,9 +87,8 @@ public sealed class KubectlRunner : CliTool<KubectlSettings>
         }
 
         AppendIf(args, settings.IgnoreNotFound, "--ignore-not-found");
-        args.Append("-o json");
-        var text = Execute(settings, args, captureOutput: true).Text;
-        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+        args.Append($"-o {output}");
+        return args;
     }
 
     /// <summary><c>kubectl wait &lt;resource&gt; --for=...</c>; <paramref name="resource"/> is <c>crd</c>, <c>deployment/istiod</c>, ...</summary>

@@ -44,6 +44,9 @@ public sealed class KubectlApplySettings : KubectlSettings
 
     /// <summary><c>--recursive</c>, for directories.</summary>
     public bool Recursive { get; set; }
+
+    /// <summary><c>-o</c>: <c>json</c> prints the objects as the server returned them (with a dry run: as admission left them).</summary>
+    public string? Output { get; set; }
 }
 
 /// <summary><c>kubectl get -o json</c>.</summary>

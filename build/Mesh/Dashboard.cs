@@ -1,0 +1,33 @@
+namespace Mesh.Build.Mesh;
+
+/// <summary>
+/// One of the dashboards: the chart release that installs it in istio-system, the Deployment that must be
+/// available, the Service and path its health check is asked through, and where a user opens it.
+/// </summary>
+public sealed record Dashboard(
+    string Id,
+    string Title,
+    string Release,
+    string Deployment,
+    string Service,
+    int UiPort,
+    int HealthPort,
+    string HealthPath)
+{
+    /// <summary>By id (the <c>dashboards</c> setting's names), in the order they are installed and listed.</summary>
+    public static readonly IReadOnlyList<Dashboard> All =
+    [
+        new("prometheus", "Prometheus", "prometheus", "prometheus-server", "prometheus-server", 80, 80, "/-/ready"),
+        new("grafana", "Grafana", "grafana", "grafana", "grafana", 80, 80, "/api/health"),
+        new("kiali", "Kiali", "kiali", "kiali", "kiali", 20001, 20001, "/kiali/healthz"),
+        new("jaeger", "Jaeger", "jaeger", "jaeger", "jaeger", 16686, 13133, "/status"),
+    ];
+
+    /// <summary>The Service that receives Istio's traces (OTLP gRPC, port 4317).</summary>
+    public const string JaegerCollectorService = "jaeger-collector";
+
+    /// <summary>What a user runs to open it from a laptop.</summary>
+    public string PortForward => $"kubectl port-forward -n {MeshLayout.IstioNamespace} svc/{Service} {LocalPort}:{UiPort}";
+
+    private int LocalPort => UiPort < 1024 ? UiPort + 8000 : UiPort;
+}

@@ -1,0 +1,33 @@
+namespace Mesh.Build.Mesh;
+
+/// <summary>Where the pipeline puts things: the names Istio's documentation uses, so its commands work as written.</summary>
+public static class MeshLayout
+{
+    /// <summary>istiod, the base chart's release and the dashboards; also Istio's root namespace (mesh-wide policies).</summary>
+    public const string IstioNamespace = "istio-system";
+
+    /// <summary>The ingress gateway's namespace; the gateway's TLS Secret lives here, where SDS reads it.</summary>
+    public const string GatewayNamespace = "istio-ingress";
+
+    /// <summary>The gateway chart's release: the chart strips "istio-", so its pods carry <c>istio: ingressgateway</c>.</summary>
+    public const string GatewayRelease = "istio-ingressgateway";
+
+    public const string ExternalDnsNamespace = "external-dns";
+
+    /// <summary>istiod's name, with the revision's suffix when one is set.</summary>
+    public static string Istiod(string? revision) => revision is null ? "istiod" : $"istiod-{revision}";
+
+    /// <summary>The sidecar injector's MutatingWebhookConfiguration, with the revision's suffix when one is set.</summary>
+    public static string SidecarInjector(string? revision) => revision is null ? "istio-sidecar-injector" : $"istio-sidecar-injector-{revision}";
+
+    /// <summary>
+    /// The labels that opt a pod into injection in a namespace without the injection label: the default
+    /// revision's object selector, or the revision's.
+    /// </summary>
+    public static Dictionary<string, string> InjectionPodLabels(string? revision) =>
+        revision is null ? new() { ["sidecar.istio.io/inject"] = "true" } : new() { ["istio.io/rev"] = revision };
+
+    /// <summary>The namespace labels that turn injection on for every pod in it.</summary>
+    public static Dictionary<string, string> InjectionNamespaceLabels(string? revision) =>
+        revision is null ? new() { ["istio-injection"] = "enabled" } : new() { ["istio.io/rev"] = revision };
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Mesh.Build;
+using Mesh.ClusterSimulator;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>What one in-process run of the pipeline printed and returned, and the writes it made.</summary>
+public sealed record PipelineRun(int ExitCode, string Output, IReadOnlyList<RequestRecord> Writes)
+{
+    public override string ToString() => $"exit {ExitCode}{Environment.NewLine}{Output}";
+}
+
+/// <summary>
+/// A simulated cluster and the real pipeline pointed at it, with the fixture charts, as tests/rehearse.sh
+/// does; assertions go through the real kubectl and helm, as a user would check.
+/// </summary>
+public sealed class SimulatedMesh : IAsyncDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("mesh-e2e-").FullName;
+
+    private SimulatedMesh()
+    {
+        Kubeconfig = Path.Combine(_scratch, "kubeconfig");
+    }
+
+    public static string RepositoryRoot { get; } = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
+
+    public SimulatedCluster Cluster { get; } = new();
+
+    public string Kubeconfig { get; }
+
+    public static async Task<SimulatedMesh> StartAsync()
+    {
+        var mesh = new SimulatedMesh();
+        await mesh.Cluster.StartAsync();
+        mesh.Cluster.WriteKubeconfig(mesh.Kubeconfig);
+        return mesh;
+    }
+
+    /// <summary>Runs the pipeline with these arguments plus the cluster's kubeconfig and the fixture charts.</summary>
+    public PipelineRun Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var before = Cluster.Requests.Records.Count;
+        var workingDirectory = Directory.GetCurrentDirectory();
+        int exitCode;
+        try
+        {
+            exitCode = Pipeline.Create(RepositoryRoot)
+                .UseConsole(output, output)
+                .UseWorkingDirectory(_scratch)
+                .Run([$"--kubeconfig={Kubeconfig}", $"--chart-dir={Path.Combine(RepositoryRoot, "tests", "charts")}", .. args]);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(workingDirectory);
+        }
+
+        var writes = Cluster.Requests.Records.Skip(before)
+            .Where(request => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE" && !request.Query.Contains("dryRun=All", StringComparison.Ordinal))
+            .ToList();
+        return new PipelineRun(exitCode, output.ToString(), writes);
+    }
+
+    /// <summary>kubectl, the real binary, against this cluster; its stdout.</summary>
+    public string Kubectl(params string[] args) => Tool("kubectl", [.. args, $"--kubeconfig={Kubeconfig}"]);
+
+    public JsonNode KubectlJson(params string[] args) => JsonNode.Parse(Kubectl([.. args, "-o", "json"]))!;
+
+    /// <summary>helm, the real binary, against this cluster; its stdout.</summary>
+    public string Helm(params string[] args) => Tool("helm", [.. args, $"--kubeconfig={Kubeconfig}"]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Directory.Delete(_scratch, recursive: true);
+    }
+
+    private static string Tool(string name, string[] args)
+    {
+        var path = Path.Combine(RepositoryRoot, "tools", "bin", name);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{path} is missing: run `./build.sh --target=InstallTools` first (.ci/run does).");
+        }
+
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        args.ToList().ForEach(start.ArgumentList.Add);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{name} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}");
+        }
+
+        return stdout.Result;
+    }
+}
