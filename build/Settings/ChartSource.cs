@@ -19,11 +19,14 @@ public sealed record ChartSource(string Id, string Chart, string Repository, str
         new("istiod", "istiod", IstioCharts, string.Empty),
         new("gateway", "gateway", IstioCharts, string.Empty),
         new("external-dns", "external-dns", "https://kubernetes-sigs.github.io/external-dns/", "1.21.1"),
+        // The version Istio 1.31 renders its addon from; the 29.x line is not yet checked with our values.
         new("prometheus", "prometheus", "https://prometheus-community.github.io/helm-charts", "28.13.0"),
         // The Grafana chart moved to the community repository in January 2026; the old one is frozen.
-        new("grafana", "grafana", "https://grafana-community.github.io/helm-charts", "11.1.0"),
+        // 11.6.1 is the last chart of Grafana 12 (12.4.3); charts 12 and 13 bring Grafana 13, not yet checked with our values.
+        new("grafana", "grafana", "https://grafana-community.github.io/helm-charts", "11.6.1"),
+        // The Kiali that Istio 1.31.1 ships as its addon.
         new("kiali", "kiali-server", "https://kiali.org/helm-charts", "2.31.0"),
-        // Jaeger v1 is end of life; the 4.x chart deploys Jaeger v2.
-        new("jaeger", "jaeger", "https://jaegertracing.github.io/helm-charts", "4.1.5"),
+        // Jaeger v1 is end of life; the 4.x chart deploys Jaeger v2 (4.13.0: Jaeger 2.20.0).
+        new("jaeger", "jaeger", "https://jaegertracing.github.io/helm-charts", "4.13.0"),
     ];
 }
