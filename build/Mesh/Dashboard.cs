@@ -17,17 +17,17 @@ public sealed record Dashboard(
     /// <summary>By id (the <c>dashboards</c> setting's names), in the order they are installed and listed.</summary>
     public static readonly IReadOnlyList<Dashboard> All =
     [
-        new("prometheus", "Prometheus", "prometheus", "prometheus-server", "prometheus-server", 80, 80, "/-/ready"),
-        new("grafana", "Grafana", "grafana", "grafana", "grafana", 80, 80, "/api/health"),
+        // Named prometheus on 9090 by our values (server.fullnameOverride, servicePort), as Istio's addon is.
+        new("prometheus", "Prometheus", "prometheus", "prometheus", "prometheus", 9090, 9090, "/-/ready"),
+        new("grafana", "Grafana", "grafana", "grafana", "grafana", 3000, 3000, "/api/health"),
         new("kiali", "Kiali", "kiali", "kiali", "kiali", 20001, 20001, "/kiali/healthz"),
+        // Jaeger v2's health check extension; our values add its port 13133 to the Service.
         new("jaeger", "Jaeger", "jaeger", "jaeger", "jaeger", 16686, 13133, "/status"),
     ];
 
-    /// <summary>The Service that receives Istio's traces (OTLP gRPC, port 4317).</summary>
-    public const string JaegerCollectorService = "jaeger-collector";
+    /// <summary>The Service that receives Istio's traces (OTLP gRPC, port 4317): the chart's one Service, not Istio's demo jaeger-collector.</summary>
+    public const string JaegerCollectorService = "jaeger";
 
     /// <summary>What a user runs to open it from a laptop.</summary>
-    public string PortForward => $"kubectl port-forward -n {MeshLayout.IstioNamespace} svc/{Service} {LocalPort}:{UiPort}";
-
-    private int LocalPort => UiPort < 1024 ? UiPort + 8000 : UiPort;
+    public string PortForward => $"kubectl port-forward -n {MeshLayout.IstioNamespace} svc/{Service} {UiPort}:{UiPort}";
 }

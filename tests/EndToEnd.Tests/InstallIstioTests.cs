@@ -26,6 +26,10 @@ public sealed class InstallIstioTests(InstalledIstio installed)
             ("istio-base", "istio-system", "base-1.31.1"),
             ("istiod", "istio-system", "istiod-1.31.1"),
             ("istio-ingressgateway", "istio-ingress", "gateway-1.31.1"),
+            ("prometheus", "istio-system", "prometheus-28.13.0"),
+            ("grafana", "istio-system", "grafana-11.6.1"),
+            ("kiali", "istio-system", "kiali-server-2.31.0"),
+            ("jaeger", "istio-system", "jaeger-4.13.0"),
         })
         {
             Assert.True(releases.ContainsKey(name), $"release {name} missing; helm list has {string.Join(", ", releases.Keys)}");
@@ -50,6 +54,10 @@ public sealed class InstallIstioTests(InstalledIstio installed)
     [InlineData("istio-system", "istiod")]
     [InlineData("istio-ingress", "istio-ingressgateway")]
     [InlineData("external-dns", "external-dns")]
+    [InlineData("istio-system", "prometheus")]
+    [InlineData("istio-system", "grafana")]
+    [InlineData("istio-system", "kiali")]
+    [InlineData("istio-system", "jaeger")]
     public void Deployments_are_available(string ns, string name)
     {
         var deployment = Mesh.KubectlJson("get", "deployment", name, "-n", ns);
@@ -86,7 +94,22 @@ public sealed class InstallIstioTests(InstalledIstio installed)
 
         Assert.Equal("/dev/stdout", (string?)values["meshConfig"]!["accessLogFile"]);
         Assert.True((bool)values["meshConfig"]!["enableTracing"]!);
-        Assert.Equal("jaeger-collector.istio-system.svc.cluster.local", (string?)values["meshConfig"]!["extensionProviders"]![0]!["opentelemetry"]!["service"]);
+        Assert.Equal("jaeger.istio-system.svc.cluster.local", (string?)values["meshConfig"]!["extensionProviders"]![0]!["opentelemetry"]!["service"]);
+    }
+
+    [Fact]
+    public void The_dashboards_are_wired_to_each_other_and_traces_go_to_jaeger()
+    {
+        var grafana = Mesh.KubectlJson("get", "configmap", "grafana", "-n", "istio-system")["data"]!["datasources.yaml"]!.ToString();
+        var kiali = Mesh.KubectlJson("get", "configmap", "kiali", "-n", "istio-system")["data"]!["config.yaml"]!.ToString();
+        var telemetry = Mesh.KubectlJson("get", "telemetry.telemetry.istio.io", "mesh-default", "-n", "istio-system");
+
+        Assert.Contains("http://prometheus.istio-system:9090", grafana, StringComparison.Ordinal);
+        Assert.Contains("http://prometheus.istio-system:9090", kiali, StringComparison.Ordinal);
+        Assert.Contains("http://grafana.istio-system:3000", kiali, StringComparison.Ordinal);
+        Assert.Contains("http://jaeger.istio-system:16685", kiali, StringComparison.Ordinal);
+        Assert.Equal("jaeger", (string?)telemetry["spec"]!["tracing"]![0]!["providers"]![0]!["name"]);
+        Assert.Equal(100, (double)telemetry["spec"]!["tracing"]![0]!["randomSamplingPercentage"]!);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class InstalledIstio : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Mesh = await SimulatedMesh.StartAsync();
-        string[] args = ["--target=InstallIstio", "--dns-provider=inmemory", $"--domain={Domain}", "--dashboards=none"];
+        string[] args = ["--target=InstallIstio", "--dns-provider=inmemory", $"--domain={Domain}"];
         First = Mesh.Run(args);
         Second = Mesh.Run(args);
     }
