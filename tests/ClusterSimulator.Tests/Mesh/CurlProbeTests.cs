@@ -43,6 +43,22 @@ public sealed class CurlProbeTests(MeshFixture mesh) : IClassFixture<MeshFixture
     }
 
     [Fact]
+    public async Task A_probe_stops_its_sidecar_through_pilot_agent_and_keeps_the_exit_code_of_its_call()
+    {
+        var ns = await MeshedServiceAsync("quit");
+        await mesh.PeerAuthenticationAsync(ns, "default", new JsonObject { ["mtls"] = new JsonObject { ["mode"] = "STRICT" } });
+        const string Quit = " && curl -fsS -o /dev/null -X POST http://127.0.0.1:15020/quitquitquit";
+
+        var meshed = await RunAsync(ns, "meshed", Curl + $"http://web.{ns}:80/" + Quit, sidecar: true);
+        var plain = await RunAsync(ns, "plain", Curl + $"http://web.{ns}:80/" + Quit, sidecar: false);
+        var noAgent = await RunAsync(ns, "noagent", "curl -sS -X POST http://localhost:15020/quitquitquit", sidecar: false);
+
+        Assert.Equal(new PodRun(0, "200"), meshed);
+        Assert.Equal(56, plain.ExitCode);
+        Assert.Equal(7, noAgent.ExitCode);
+    }
+
+    [Fact]
     public async Task Under_permissive_both_callers_get_200()
     {
         var ns = await MeshedServiceAsync("permissive");

@@ -18,7 +18,8 @@ namespace Mesh.ClusterSimulator;
 /// newline; without <c>-w</c> and without <c>-o</c>, a successful call prints the status line
 /// <c>HTTP/1.1 200 OK</c> in place of a body (bodies are not simulated). An error prints curl's message
 /// (<c>curl: (N) ...</c>) unless <c>-s</c> is given without <c>-S</c>. Unknown host: exit 6; no Ready
-/// endpoint or no such port: exit 7. A pod without curl exits 0 with an empty log.
+/// endpoint or no such port: exit 7. <c>localhost:15020</c> (or 127.0.0.1) is the pod's pilot-agent: 200 with a
+/// sidecar (as for <c>/quitquitquit</c>), exit 7 without. A pod without curl exits 0 with an empty log.
 /// </para>
 /// </summary>
 public static partial class CurlProbe
@@ -30,6 +31,8 @@ public static partial class CurlProbe
     };
 
     private const string ShortFlagsWithValue = "owHXdmuAe";
+
+    private const int PilotAgentPort = 15020;
 
     public static PodRun Run(JsonObject pod, ObjectStore store)
     {
@@ -88,6 +91,14 @@ public static partial class CurlProbe
         var serviceNs = parts.Length > 1 ? parts[1] : ns;
         var knownSuffix = parts.Length <= 2 || string.Join('.', parts[2..]) is "svc" or "svc.cluster.local";
         var port = url.Success && url.Groups["port"].Success ? int.Parse(url.Groups["port"].Value, CultureInfo.InvariantCulture) : 80;
+
+        // The pod's own pilot-agent (port 15020): quitquitquit stops the sidecar so a Job's pod can finish.
+        if (host is "localhost" or "127.0.0.1" && port == PilotAgentPort)
+        {
+            return SidecarInjector.HasSidecar(pod)
+                ? command.Output(0, 200, null)
+                : command.Output(7, 0, $"Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server");
+        }
 
         JsonObject? service = null;
         if (url.Success && knownSuffix)
