@@ -22,6 +22,15 @@ public static class KubectlAliases
     public static IReadOnlyList<string> KubectlNames(this ICakeContext context, string resource, string? name = null, KubectlGetSettings? settings = null) =>
         Runner(context).Names(resource, name, settings ?? new KubectlGetSettings());
 
+    /// <summary>The body of a GET on an API path, e.g. a Service's proxy.</summary>
+    [CakeMethodAlias]
+    public static string KubectlGetRaw(this ICakeContext context, string path, KubectlSettings? settings = null) =>
+        Runner(context).GetRaw(path, settings ?? new KubectlSettings());
+
+    [CakeMethodAlias]
+    public static string KubectlLogs(this ICakeContext context, string resource, KubectlLogsSettings? settings = null) =>
+        Runner(context).Logs(resource, settings ?? new KubectlLogsSettings());
+
     [CakeMethodAlias]
     public static void KubectlWait(this ICakeContext context, string resource, KubectlWaitSettings settings) =>
         Runner(context).Wait(resource, settings);

@@ -91,6 +91,33 @@ public sealed class KubectlRunner : CliTool<KubectlSettings>
         return args;
     }
 
+    /// <summary>
+    /// <c>kubectl get --raw PATH</c>: a GET on any API path, such as a Service's proxy
+    /// (<c>/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH</c>); the body as text.
+    /// </summary>
+    public string GetRaw(string path, KubectlSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("get");
+        args.AppendSwitchQuoted("--raw", path);
+        AppendGlobalFlags(args, settings);
+        return Execute(settings, args, captureOutput: true).Text;
+    }
+
+    /// <summary><c>kubectl logs &lt;resource&gt;</c>, e.g. <c>job/probe</c>: what the (first) pod's container printed.</summary>
+    public string Logs(string resource, KubectlLogsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("logs", resource);
+        AppendGlobalFlags(args, settings);
+        if (settings.Container is not null)
+        {
+            args.AppendSwitch("--container", "=", settings.Container);
+        }
+
+        return Execute(settings, args, captureOutput: true).Text;
+    }
+
     /// <summary><c>kubectl wait &lt;resource&gt; --for=...</c>; <paramref name="resource"/> is <c>crd</c>, <c>deployment/istiod</c>, ...</summary>
     public void Wait(string resource, KubectlWaitSettings settings)
     {

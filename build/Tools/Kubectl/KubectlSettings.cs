@@ -107,3 +107,10 @@ public sealed class KubectlVersionSettings : KubectlSettings
     /// <summary><c>--client</c>: do not ask the cluster.</summary>
     public bool ClientOnly { get; set; }
 }
+
+/// <summary><c>kubectl logs</c>.</summary>
+public sealed class KubectlLogsSettings : KubectlSettings
+{
+    /// <summary><c>--container</c>: which container of the pod; needed when it has several (a sidecar, say).</summary>
+    public string? Container { get; set; }
+}

@@ -105,6 +105,47 @@ public sealed class KubectlTests
     }
 
     [Fact]
+    public void Names_lists_objects_without_their_contents()
+    {
+        _processes.Answer("get", new FakeResponse(StandardOutput: "secret/route53\n"));
+
+        var names = _kubectl.Names("secret", "route53", new KubectlGetSettings { Namespace = "external-dns", IgnoreNotFound = true });
+
+        Assert.Equal("get secret route53 --namespace=external-dns --ignore-not-found -o name", Arguments);
+        Assert.Equal(["secret/route53"], names);
+    }
+
+    [Fact]
+    public void GetRaw_asks_a_service_proxy_path()
+    {
+        _processes.Answer("get", new FakeResponse(StandardOutput: "Prometheus Server is Ready."));
+
+        var body = _kubectl.GetRaw("/api/v1/namespaces/istio-system/services/prometheus:9090/proxy/-/ready", new KubectlSettings { Context = "kind-mesh" });
+
+        Assert.Equal("get --raw \"/api/v1/namespaces/istio-system/services/prometheus:9090/proxy/-/ready\" --context=\"kind-mesh\"", Arguments);
+        Assert.Equal("Prometheus Server is Ready.", body);
+    }
+
+    [Fact]
+    public void Logs_of_a_job_names_the_container()
+    {
+        _kubectl.Logs("job/mtls-probe-outside", new KubectlLogsSettings { Namespace = "mailhog", Container = "probe" });
+
+        Assert.Equal("logs job/mtls-probe-outside --namespace=mailhog --container=probe", Arguments);
+    }
+
+    [Fact]
+    public void Apply_as_a_server_dry_run_prints_what_admission_returned()
+    {
+        var settings = new KubectlApplySettings { DryRun = KubectlDryRun.Server, Output = "json" };
+        settings.Files.Add(new FilePath("/tmp/pod.json"));
+
+        _kubectl.Apply(settings);
+
+        Assert.Equal("apply -f \"/tmp/pod.json\" --server-side --field-manager=mesh-build --dry-run=server -o json", Arguments);
+    }
+
+    [Fact]
     public void Get_a_missing_object_with_ignore_not_found_is_null()
     {
         var result = _kubectl.Get("secret", "gateway-tls", new KubectlGetSettings { IgnoreNotFound = true, Selector = "app=x", AllNamespaces = true });
