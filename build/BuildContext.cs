@@ -27,6 +27,9 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// </summary>
     public ToolProvisioningResult RequireTools() => _tools ??= new ToolProvisioner(this, RepositoryRoot).EnsureUsable();
 
+    /// <summary>The gateway's hosts, once a task has worked them out (see <see cref="Mesh.GatewayHosts.ForAsync"/>).</summary>
+    public Mesh.GatewayHosts? Hosts { get; set; }
+
     /// <summary>The charts of this run, each looked up once.</summary>
     public ChartResolver Charts => _charts ??= new ChartResolver(this);
 

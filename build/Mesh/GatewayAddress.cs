@@ -4,8 +4,8 @@ using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Mesh;
 
-/// <summary>Where clients reach the ingress gateway, and how that address was found (or why there is none).</summary>
-public sealed record GatewayAddress(string? Address, string How)
+/// <summary>Where clients reach the ingress gateway (address and https port), and how that was found (or why there is none).</summary>
+public sealed record GatewayAddress(string? Address, int HttpsPort, string How)
 {
     /// <summary>
     /// The gateway Service's load-balancer address; for a NodePort Service, the first node's address. Waits
@@ -28,21 +28,21 @@ public sealed record GatewayAddress(string? Address, string How)
                     var ingress = (service["status"]?["loadBalancer"]?["ingress"] as JsonArray)?.FirstOrDefault();
                     if (((string?)ingress?["ip"] ?? (string?)ingress?["hostname"]) is { } address)
                     {
-                        return new GatewayAddress(address, "load balancer");
+                        return new GatewayAddress(address, 443, "load balancer");
                     }
 
                     if (DateTimeOffset.UtcNow >= deadline)
                     {
-                        return new GatewayAddress(null, $"no load-balancer address was assigned within {patience.TotalSeconds:0} s");
+                        return new GatewayAddress(null, 443, $"no load-balancer address was assigned within {patience.TotalSeconds:0} s");
                     }
 
                     await Task.Delay(TimeSpan.FromSeconds(1));
                     break;
                 case "NodePort":
-                    var nodePort = (service["spec"]?["ports"] as JsonArray ?? []).FirstOrDefault(port => (int?)port?["port"] == 443)?["nodePort"];
-                    return new GatewayAddress(NodeAddress(context), $"node port {nodePort} for https");
+                    var nodePort = (int?)(service["spec"]?["ports"] as JsonArray ?? []).FirstOrDefault(port => (int?)port?["port"] == 443)?["nodePort"] ?? 0;
+                    return new GatewayAddress(NodeAddress(context), nodePort, $"node port {nodePort} for https");
                 default:
-                    return new GatewayAddress(null, $"the Service is {type}, reachable only inside the cluster");
+                    return new GatewayAddress(null, 443, $"the Service is {type}, reachable only inside the cluster");
             }
         }
     }

@@ -1,11 +1,176 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cake.Core.Diagnostics;
+using Mesh.Build.Certificates;
 using Mesh.Build.Hosting;
+using Mesh.Build.Kubernetes;
+using Mesh.Build.Manifests;
+using Mesh.Build.Mesh;
+using Mesh.Build.Settings;
+using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
 [TaskName("ConfigureGateway")]
 [IsDependentOn(typeof(InstallIstio))]
-[TaskDescription("Serves the gateway's certificate through SDS and configures HTTPS with an HTTP redirect")]
+[TaskDescription("Gives the gateway its certificate (self-signed, an existing Secret or cert-manager) through SDS, and an Istio Gateway serving HTTPS with HTTP redirected")]
 public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => throw NotImplementedYet.For("ConfigureGateway", 7);
+    private const string CaSecret = "mesh-gateway-ca";
+    private const string CertificateCrd = "certificates.cert-manager.io";
+
+    public override async Task RunAsync(BuildContext context)
+    {
+        context.RequireTools();
+        var settings = context.Settings;
+        var hosts = await GatewayHosts.ForAsync(context);
+        context.Log.Information("gateway hosts: {0}", string.Join(", ", hosts.All));
+        var values = new Dictionary<string, object?>
+        {
+            ["gateway-namespace"] = MeshLayout.GatewayNamespace,
+            ["istio-namespace"] = MeshLayout.IstioNamespace,
+            ["tls-secret"] = settings.TlsSecret,
+            ["ca-secret"] = CaSecret,
+            ["hosts"] = hosts.All,
+            ["issuer"] = settings.CertManagerIssuer,
+        };
+
+        var certificate = settings.TlsMode switch
+        {
+            TlsMode.SelfSigned => ConvergeSelfSigned(context, hosts, values),
+            TlsMode.ExistingSecret => CheckExistingSecret(context, hosts),
+            _ => RequestFromCertManager(context, values),
+        };
+
+        Apply(context, "gateway/gateway.yaml", values);
+        foreach (var (id, host) in hosts.Dashboards)
+        {
+            var dashboard = Dashboard.All.Single(candidate => candidate.Id == id);
+            Apply(context, "gateway/dashboard-virtualservice.yaml", new Dictionary<string, object?>(values)
+            {
+                ["name"] = dashboard.Id,
+                ["host"] = host,
+                ["gateway"] = $"{MeshLayout.GatewayNamespace}/mesh-gateway",
+                ["service"] = dashboard.Service,
+                ["port"] = dashboard.UiPort,
+            });
+        }
+
+        await CheckHandshakeAsync(context, hosts, certificate);
+    }
+
+    /// <summary>Keeps the CA and server certificate across runs; issues new ones only when missing, changed or close to expiry.</summary>
+    private static X509Certificate2 ConvergeSelfSigned(BuildContext context, GatewayHosts hosts, Dictionary<string, object?> values)
+    {
+        var caSecret = ReadSecret(context, CaSecret);
+        var tlsSecret = ReadSecret(context, context.Settings.TlsSecret);
+        var plan = GatewayCertificates.Plan(
+            new GatewayCertificateRequest(hosts.All),
+            caSecret is null ? null : new PemPair(Field(caSecret, "ca.crt"), Field(caSecret, "ca.key")),
+            tlsSecret is null ? null : new PemPair(Field(tlsSecret, "tls.crt"), Field(tlsSecret, "tls.key")),
+            DateTimeOffset.UtcNow);
+        context.Log.Information("gateway CA: {0}", plan.CaReason);
+        context.Log.Information("gateway certificate: {0}", plan.ServerReason);
+
+        values["ca-crt"] = Base64(plan.Ca.CertificatePem);
+        values["ca-key"] = Base64(plan.Ca.PrivateKeyPem);
+        values["tls-crt"] = Base64(plan.TlsCertificatePem);
+        values["tls-key"] = Base64(plan.Server.PrivateKeyPem);
+        Apply(context, "gateway/ca-secret.yaml", values);
+        Apply(context, "gateway/tls-secret.yaml", values);
+        return X509Certificate2.CreateFromPem(plan.Server.CertificatePem);
+    }
+
+    private static X509Certificate2 CheckExistingSecret(BuildContext context, GatewayHosts hosts)
+    {
+        var name = context.Settings.TlsSecret;
+        var secret = ReadSecret(context, name)
+            ?? throw new InvalidOperationException(
+                $"ConfigureGateway: tls-mode is existing-secret but the Secret '{name}' (tls-secret) does not exist in {MeshLayout.GatewayNamespace}, where the gateway reads it. " +
+                $"Create it: `kubectl create secret tls {name} -n {MeshLayout.GatewayNamespace} --cert=CERT.pem --key=KEY.pem`.");
+        if ((string?)secret["type"] != "kubernetes.io/tls")
+        {
+            throw new InvalidOperationException($"ConfigureGateway: the Secret {MeshLayout.GatewayNamespace}/{name} is of type {(string?)secret["type"]}; the gateway needs kubernetes.io/tls (tls.crt and tls.key).");
+        }
+
+        var check = TlsSecretCheck.Validate(Field(secret, "tls.crt"), Field(secret, "tls.key"), hosts.All, DateTimeOffset.UtcNow);
+        foreach (var warning in check.Warnings)
+        {
+            context.Log.Warning("{0}/{1}: {2}", MeshLayout.GatewayNamespace, name, warning);
+        }
+
+        if (!check.IsUsable)
+        {
+            throw new InvalidOperationException($"ConfigureGateway: the Secret {MeshLayout.GatewayNamespace}/{name} cannot serve the gateway:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", check.Problems)}");
+        }
+
+        context.Log.Information("{0}/{1}: a valid kubernetes.io/tls pair covering {2}", MeshLayout.GatewayNamespace, name, string.Join(", ", hosts.All));
+        return X509Certificate2.CreateFromPem(Field(secret, "tls.crt"));
+    }
+
+    private static X509Certificate2 RequestFromCertManager(BuildContext context, Dictionary<string, object?> values)
+    {
+        if (context.KubectlNames("crd", CertificateCrd, context.Kubectl(new KubectlGetSettings { IgnoreNotFound = true })).Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"ConfigureGateway: tls-mode is cert-manager but cert-manager is not installed (no {CertificateCrd} CRD). " +
+                "Install it (its chart with crds.enabled=true) and a ClusterIssuer, or use tls-mode=self-signed.");
+        }
+
+        Apply(context, "gateway/certificate.yaml", values);
+        var name = context.Settings.TlsSecret;
+        context.KubectlWait($"certificate.cert-manager.io/{name}", context.Kubectl(new KubectlWaitSettings { For = "condition=Ready", Timeout = context.Settings.WaitTimeout }, MeshLayout.GatewayNamespace));
+        context.Log.Information("cert-manager issued {0}/{1} with ClusterIssuer {2}", MeshLayout.GatewayNamespace, name, context.Settings.CertManagerIssuer);
+        var secret = ReadSecret(context, name) ?? throw new InvalidOperationException($"ConfigureGateway: cert-manager reports {name} Ready but the Secret is missing.");
+        return X509Certificate2.CreateFromPem(Field(secret, "tls.crt"));
+    }
+
+    /// <summary>On a cluster this machine can reach, the gateway must present our certificate for the test application's host.</summary>
+    private static async Task CheckHandshakeAsync(BuildContext context, GatewayHosts hosts, X509Certificate2 expected)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var handshake = await GatewayHandshake.TryAsync(hosts.Gateway, hosts.MailHog, TimeSpan.FromSeconds(3));
+            if (handshake.Certificate is null)
+            {
+                context.Log.Information("TLS check of {0} skipped: {1}", hosts.MailHog, handshake.Detail);
+                return;
+            }
+
+            if (handshake.Certificate.Thumbprint == expected.Thumbprint)
+            {
+                context.Log.Information("TLS handshake with {0} at {1} returned our certificate (serial {2})", hosts.MailHog, handshake.Detail, expected.SerialNumber);
+                return;
+            }
+
+            // SDS pushes a new certificate within seconds; give it that long before calling it wrong.
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new InvalidOperationException(
+                    $"ConfigureGateway: {hosts.MailHog} at {handshake.Detail} presents {handshake.Certificate.Subject} (serial {handshake.Certificate.SerialNumber}), not the certificate in {MeshLayout.GatewayNamespace}/{context.Settings.TlsSecret} (serial {expected.SerialNumber}). " +
+                    "Check the Gateway's credentialName and `istioctl proxy-config secret -n istio-ingress deploy/istio-ingressgateway`.");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private static void Apply(BuildContext context, string manifest, IReadOnlyDictionary<string, object?> values)
+    {
+        foreach (var obj in ManifestTemplate.Render(context.Manifest(manifest), values))
+        {
+            ClusterObjects.Converge(context, obj);
+        }
+    }
+
+    // The Secret's contents stay in memory: they are never logged.
+    private static JsonObject? ReadSecret(BuildContext context, string name) =>
+        ClusterObjects.Get(context, "secret", name, MeshLayout.GatewayNamespace);
+
+    private static string Field(JsonObject secret, string key) =>
+        (string?)secret["data"]?[key] is { } encoded ? Encoding.UTF8.GetString(Convert.FromBase64String(encoded)) : string.Empty;
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }

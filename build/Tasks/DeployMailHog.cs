@@ -1,11 +1,107 @@
+using System.Text.Json.Nodes;
+using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
+using Mesh.Build.Kubernetes;
+using Mesh.Build.Manifests;
+using Mesh.Build.Mesh;
+using Mesh.Build.Settings;
+using Mesh.Build.Tools.Istioctl;
+using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
 [TaskName("DeployMailHog")]
 [IsDependentOn(typeof(ConfigureGateway))]
-[TaskDescription("Deploys MailHog into the mesh with a sidecar and routes its UI through the gateway")]
+[TaskDescription("Deploys MailHog (or Mailpit) in a namespace with sidecar injection, routed through the gateway, and checks every pod runs istio-proxy")]
 public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => throw NotImplementedYet.For("DeployMailHog", 7);
+    public override async Task RunAsync(BuildContext context)
+    {
+        context.RequireTools();
+        var settings = context.Settings;
+        var ns = settings.MailHogNamespace;
+        var hosts = await GatewayHosts.ForAsync(context);
+        var server = ManifestTemplate.RenderOne(context.Manifest("mailhog/servers.yaml"), new Dictionary<string, object?>())[ServerKey(settings.MailServer)]!.AsObject();
+        var values = new Dictionary<string, object?>
+        {
+            ["namespace"] = ns,
+            ["namespace-labels"] = MeshLayout.InjectionNamespaceLabels(settings.IstioRevision),
+            ["image"] = (string?)server["image"],
+            ["version"] = (string?)server["version"],
+            ["readiness-path"] = (string?)server["readiness-path"],
+            ["liveness-path"] = (string?)server["liveness-path"],
+            ["host"] = hosts.MailHog,
+            ["gateway"] = $"{MeshLayout.GatewayNamespace}/mesh-gateway",
+        };
+
+        var objects = ManifestTemplate.Render(context.Manifest("mailhog/mailhog.yaml"), values);
+        foreach (var obj in objects)
+        {
+            ClusterObjects.Converge(context, obj);
+        }
+
+        context.KubectlRolloutStatus("deployment/mailhog", context.Kubectl(new KubectlRolloutStatusSettings { Timeout = settings.WaitTimeout }, ns));
+        RequireSidecars(context, ns);
+        context.Log.Information("{0} answers at https://{1} through the gateway", ServerKey(settings.MailServer), hosts.MailHog);
+        ShowInjectionByPodLabel(context);
+        ShowManualInjection(context, objects.Single(obj => (string?)obj["kind"] == "Deployment"));
+    }
+
+    private static string ServerKey(MailServer server) => server.ToString().ToLowerInvariant();
+
+    /// <summary>Injection happens when a pod is created: a pod without the proxy was created before the namespace was labelled.</summary>
+    private static void RequireSidecars(BuildContext context, string ns)
+    {
+        var pods = (context.KubectlGet("pods", null, context.Kubectl(new KubectlGetSettings { Selector = "app=mailhog" }, ns))?["items"] as JsonArray ?? [])
+            .Where(pod => pod?["metadata"]?["deletionTimestamp"] is null)
+            .ToList();
+        var bare = pods.Where(pod => !Sidecars.HasProxy(pod)).Select(pod => (string?)pod?["metadata"]?["name"]).ToList();
+        if (pods.Count == 0 || bare.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"DeployMailHog: {(pods.Count == 0 ? "no mailhog pod is running" : $"pods without istio-proxy: {string.Join(", ", bare)}")} in {ns}. " +
+                $"Pods created before the namespace was labelled for injection keep running without it: `kubectl rollout restart deployment/mailhog -n {ns}`; " +
+                $"check the label with `kubectl get namespace {ns} --show-labels`.");
+        }
+
+        foreach (var pod in pods)
+        {
+            context.Log.Information("{0}/{1} runs istio-proxy (injected: namespace label)", ns, (string?)pod?["metadata"]?["name"]);
+        }
+    }
+
+    /// <summary>The chapter's other way: a pod that opts in by label in a namespace without the injection label; the gateway's pods are such pods.</summary>
+    private static void ShowInjectionByPodLabel(BuildContext context)
+    {
+        var selector = string.Join(",", MeshLayout.InjectionPodLabels(context.Settings.IstioRevision).Select(label => $"{label.Key}={label.Value}"));
+        var pods = context.KubectlGet("pods", null, context.Kubectl(new KubectlGetSettings { Selector = selector }, MeshLayout.GatewayNamespace))?["items"] as JsonArray ?? [];
+        var injected = pods.Count(Sidecars.HasProxy);
+        context.Log.Information(
+            "injection by pod label: {0} of {1} pods labelled {2} in {3} (a namespace without the injection label) run istio-proxy",
+            injected,
+            pods.Count,
+            selector,
+            MeshLayout.GatewayNamespace);
+    }
+
+    /// <summary>And manual injection, which needs istioctl: what kube-inject adds to the Deployment, without applying it.</summary>
+    private static void ShowManualInjection(BuildContext context, JsonObject deployment)
+    {
+        if (!context.IstioctlIsAvailable())
+        {
+            context.Log.Information(IstioctlAliases.IstioctlMissing("the manual-injection example (istioctl kube-inject)"));
+            return;
+        }
+
+        var file = Path.Combine(context.ScratchDirectory, "mailhog-deployment.json");
+        File.WriteAllText(file, deployment.ToJsonString());
+        var injected = context.IstioctlKubeInject(file, new IstioctlKubeInjectSettings
+        {
+            KubeConfig = context.Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null,
+            Context = context.Settings.Context,
+        });
+        context.Log.Information(
+            "manual injection: `istioctl kube-inject -f mailhog.yaml` adds istio-proxy to the pod template ({0})",
+            injected.Contains("istio-proxy", StringComparison.Ordinal) ? "seen in its output" : "not seen: check istioctl's version against istiod's");
+    }
 }

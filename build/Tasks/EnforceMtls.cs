@@ -1,11 +1,106 @@
+using System.Text.Json.Nodes;
+using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
+using Mesh.Build.Kubernetes;
+using Mesh.Build.Manifests;
+using Mesh.Build.Mesh;
+using Mesh.Build.Settings;
+using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
 [TaskName("EnforceMtls")]
 [IsDependentOn(typeof(DeployMailHog))]
-[TaskDescription("Enforces mutual TLS with a PeerAuthentication and proves plaintext calls fail")]
+[TaskDescription("Applies PeerAuthentication (STRICT by default), prints MailHog's effective mTLS policy, and proves it with a call from outside the mesh and one from inside")]
 public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => throw NotImplementedYet.For("EnforceMtls", 7);
+    private const int UiPort = 8025;
+    private const int SmtpPort = 1025;
+
+    public override async Task RunAsync(BuildContext context)
+    {
+        context.RequireTools();
+        var settings = context.Settings;
+        var mode = settings.MtlsMode.ToString().ToUpperInvariant();
+        var ns = settings.MailHogNamespace;
+        var policyNamespace = settings.MtlsScope == MtlsScope.Mesh ? MeshLayout.IstioNamespace : ns;
+        foreach (var policy in ManifestTemplate.Render(context.Manifest("mtls/peer-authentication.yaml"), new Dictionary<string, object?> { ["namespace"] = policyNamespace, ["mode"] = mode }))
+        {
+            ClusterObjects.Converge(context, policy);
+        }
+
+        ReportEffectivePolicy(context, ns, mode);
+        await ProveAsync(context, ns, settings.MtlsMode);
+    }
+
+    /// <summary>Reads back every PeerAuthentication and resolves MailHog's policy as istiod does; a narrower policy may override ours.</summary>
+    private static void ReportEffectivePolicy(BuildContext context, string ns, string expected)
+    {
+        var policies = context.KubectlGet("peerauthentications.security.istio.io", null, context.Kubectl(new KubectlGetSettings { AllNamespaces = true }))?["items"] as JsonArray ?? [];
+        var deployment = ClusterObjects.Get(context, "deployment.v1.apps", "mailhog", ns)
+            ?? throw new InvalidOperationException($"EnforceMtls: deployment {ns}/mailhog does not exist; run the DeployMailHog target first.");
+        var labels = (deployment["spec"]?["template"]?["metadata"]?["labels"] as JsonObject ?? [])
+            .ToDictionary(label => label.Key, label => (string?)label.Value ?? string.Empty);
+        var resolution = EffectiveMtls.Resolve(policies, MeshLayout.IstioNamespace, ns, labels, [SmtpPort, UiPort]);
+        foreach (var line in resolution.Describe($"{ns}/mailhog"))
+        {
+            context.Log.Information(line);
+        }
+
+        foreach (var warning in resolution.Warnings)
+        {
+            context.Log.Warning(warning);
+        }
+
+        var ui = resolution.Ports.Single(port => port.Port == UiPort);
+        if (ui.Mode != expected)
+        {
+            throw new InvalidOperationException(
+                $"EnforceMtls: {expected} was applied, but MailHog's effective mTLS on port {UiPort} is {ui.Mode} ({resolution.Source}; {ui.Source}). " +
+                "A narrower PeerAuthentication overrides ours: list them with `kubectl get peerauthentication -A` and remove or change it.");
+        }
+    }
+
+    /// <summary>
+    /// A plaintext call from a pod opted out of the mesh must be refused under STRICT and accepted under PERMISSIVE;
+    /// a call from inside the mesh must succeed either way.
+    /// </summary>
+    private static async Task ProveAsync(BuildContext context, string ns, MtlsMode mode)
+    {
+        var url = $"http://mailhog.{ns}.svc.cluster.local:{UiPort}/";
+        var outsideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-outside", ["sidecar.istio.io/inject"] = "false" };
+        var insideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-inside" };
+        var results = await Task.WhenAll(
+            ProbeJob.RunAsync(context, "mtls-probe-outside", ns, outsideLabels, "outside", url),
+            ProbeJob.RunAsync(context, "mtls-probe-inside", ns, insideLabels, "inside", url));
+        var (outside, inside) = (results[0], results[1]);
+        context.Log.Information("without a sidecar: {0}", outside.Describe());
+        context.Log.Information("inside the mesh:   {0}", inside.Describe());
+
+        var problems = new List<string>();
+        if (!inside.Succeeded)
+        {
+            problems.Add($"the call from inside the mesh should get HTTP 200 but did not: {inside.Describe()}");
+        }
+
+        if (mode == MtlsMode.Strict && outside.Succeeded)
+        {
+            problems.Add($"the plaintext call from a pod without a sidecar got through although STRICT must refuse it: {outside.Describe()}");
+        }
+
+        if (mode == MtlsMode.Permissive && !outside.Succeeded)
+        {
+            problems.Add($"the plaintext call from a pod without a sidecar failed although PERMISSIVE accepts it: {outside.Describe()}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"EnforceMtls: the mTLS proof failed:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
+        }
+
+        context.Log.Information(
+            mode == MtlsMode.Strict
+                ? "mTLS is enforced: plaintext from outside the mesh is refused, mutual TLS from inside is accepted"
+                : "mTLS is permissive: both plaintext and mutual TLS are accepted");
+    }
 }
