@@ -145,6 +145,18 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
                 return;
             }
 
+            // A certificate that does not even name the host was not served by our Gateway: a proxy between
+            // this machine and the cluster answered. That says nothing about the gateway either way.
+            if (!HostNames.DnsNames(handshake.Certificate).Any(name => HostNames.Covers(name, hosts.MailHog)))
+            {
+                context.Log.Warning(
+                    "TLS check of {0} inconclusive: {1} answered with {2}, which does not name the host (a proxy between here and the cluster?)",
+                    hosts.MailHog,
+                    handshake.Detail,
+                    handshake.Certificate.Subject);
+                return;
+            }
+
             // SDS pushes a new certificate within seconds; give it that long before calling it wrong.
             if (DateTimeOffset.UtcNow >= deadline)
             {

@@ -42,7 +42,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
 
         context.KubectlRolloutStatus("deployment/mailhog", context.Kubectl(new KubectlRolloutStatusSettings { Timeout = settings.WaitTimeout }, ns));
         RequireSidecars(context, ns);
-        context.Log.Information("{0} answers at https://{1} through the gateway", ServerKey(settings.MailServer), hosts.MailHog);
+        context.Log.Information("{0} UI routed at https://{1} (VirtualService {2}/mailhog through {3}/mesh-gateway)", ServerKey(settings.MailServer), hosts.MailHog, ns, MeshLayout.GatewayNamespace);
         ShowInjectionByPodLabel(context);
         ShowManualInjection(context, objects.Single(obj => (string?)obj["kind"] == "Deployment"));
     }

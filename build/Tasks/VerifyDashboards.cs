@@ -1,11 +1,107 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
+using Mesh.Build.Mesh;
+using Mesh.Build.Tools;
+using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
 [TaskName("VerifyDashboards")]
 [IsDependentOn(typeof(EnforceMtls))]
-[TaskDescription("Checks Kiali, Grafana, Jaeger and Prometheus answer and see the mesh")]
+[TaskDescription("Checks each enabled dashboard's health through the API server's service proxy, and that Prometheus sees MailHog's traffic as mutual TLS")]
 public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => throw NotImplementedYet.For("VerifyDashboards", 7);
+    // Prometheus scrapes every 15 s or so; new series take a few scrapes to appear.
+    private static readonly TimeSpan MetricsPatience = TimeSpan.FromMinutes(2);
+
+    public override async Task RunAsync(BuildContext context)
+    {
+        context.RequireTools();
+        var settings = context.Settings;
+        var dashboards = Dashboard.All.Where(dashboard => settings.Dashboards.Contains(dashboard.Id)).ToList();
+        if (dashboards.Count == 0)
+        {
+            context.Log.Information("no dashboards are enabled (dashboards=none): nothing to verify");
+            return;
+        }
+
+        var health = dashboards.ToDictionary(dashboard => dashboard, dashboard => Health(context, dashboard));
+        var metrics = settings.Dashboards.Contains("prometheus")
+            ? await MutualTlsMetricsAsync(context, settings.MailHogNamespace)
+            : "not checked: prometheus is off";
+        var hosts = settings.ExposeDashboards ? (await GatewayHosts.ForAsync(context)).Dashboards : new Dictionary<string, string>();
+
+        context.Log.Information("{0,-11} {1,-40} {2}", "DASHBOARD", "STATUS", "OPEN WITH");
+        foreach (var (dashboard, status) in health)
+        {
+            context.Log.Information("{0,-11} {1,-40} {2}", dashboard.Title, status ?? "healthy", hosts.TryGetValue(dashboard.Id, out var host) ? $"https://{host}" : dashboard.PortForward);
+        }
+
+        context.Log.Information("istio_requests_total to mailhog over mutual TLS: {0}", metrics);
+        var down = health.Where(entry => entry.Value is not null).ToList();
+        if (down.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"VerifyDashboards: {string.Join(", ", down.Select(entry => entry.Key.Id))} not healthy:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, down.Select(entry =>
+                    $"  - {entry.Key.Id}: {entry.Value}; check `kubectl -n {MeshLayout.IstioNamespace} rollout status deployment/{entry.Key.Deployment}` and its pod's logs")));
+        }
+    }
+
+    /// <summary>Null when the health endpoint answered, else what went wrong.</summary>
+    private static string? Health(BuildContext context, Dashboard dashboard)
+    {
+        var path = ProxyPath(dashboard.Service, dashboard.HealthPort, dashboard.HealthPath);
+        try
+        {
+            context.KubectlGetRaw(path, context.Kubectl(new KubectlSettings()));
+            context.Log.Verbose("{0}: GET {1} answered", dashboard.Id, path);
+            return null;
+        }
+        catch (ToolCommandException e)
+        {
+            return $"GET {path} failed: {e.LastError}";
+        }
+    }
+
+    /// <summary>
+    /// Sends a few requests to MailHog from inside the mesh, then asks Prometheus for them: the destination
+    /// proxy labels each request with the connection's security policy, so mutual_tls is the metrics' proof.
+    /// </summary>
+    private static async Task<string> MutualTlsMetricsAsync(BuildContext context, string ns)
+    {
+        var traffic = await ProbeJob.RunAsync(
+            context, "mesh-traffic", ns, new Dictionary<string, string> { ["app"] = "mesh-traffic" }, "traffic", $"http://mailhog.{ns}.svc.cluster.local:8025/");
+        if (!traffic.Succeeded)
+        {
+            throw new InvalidOperationException($"VerifyDashboards: the requests to MailHog from inside the mesh failed, so there is nothing to measure: {traffic.Describe()}");
+        }
+
+        var query = $"sum(istio_requests_total{{reporter=\"destination\",destination_workload_namespace=\"{ns}\",destination_workload=\"mailhog\",connection_security_policy=\"mutual_tls\"}})";
+        var path = ProxyPath("prometheus", 9090, "/api/v1/query") + "?query=" + Uri.EscapeDataString(query);
+        var deadline = DateTimeOffset.UtcNow + MetricsPatience;
+        while (true)
+        {
+            var answer = JsonNode.Parse(context.KubectlGetRaw(path, context.Kubectl(new KubectlSettings())));
+            var value = (string?)answer?["data"]?["result"]?[0]?["value"]?[1];
+            if (value is not null && double.Parse(value, CultureInfo.InvariantCulture) > 0)
+            {
+                return $"{value} requests ({query})";
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new InvalidOperationException(
+                    $"VerifyDashboards: Prometheus has no mutual-TLS requests to mailhog after {MetricsPatience.TotalMinutes:0} minutes ({query}). " +
+                    "Check that Prometheus scrapes the sidecars (its targets page) and that MailHog's pods run istio-proxy.");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private static string ProxyPath(string service, int port, string path) =>
+        $"/api/v1/namespaces/{MeshLayout.IstioNamespace}/services/{service}:{port}/proxy{path}";
 }
