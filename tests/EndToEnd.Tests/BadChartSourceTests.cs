@@ -65,6 +65,7 @@ public sealed class BadChartSourceTests : IAsyncLifetime
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("the Secret 'route53' (dns-credentials-secret) does not exist in namespace external-dns", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"ConfigureExternalDns\s+\S+\s+Failed", run.Output);
         AssertNothingInstalled(run);
     }
 
