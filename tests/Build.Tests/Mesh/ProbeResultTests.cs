@@ -1,0 +1,25 @@
+using Mesh.Build.Mesh;
+
+namespace Mesh.Build.Tests.Mesh;
+
+public sealed class ProbeResultTests
+{
+    [Theory]
+    [InlineData("200\n", new[] { "200" })]
+    [InlineData("000curl: (56) Recv failure: Connection reset by peer\n", new[] { "000" })]
+    [InlineData("200\n200\n503\n", new[] { "200", "200", "503" })]
+    [InlineData("curl: (6) Could not resolve host: mailhog\n", new string[0])]
+    public void The_status_codes_a_probe_printed_are_read_from_its_log(string log, string[] codes)
+    {
+        Assert.Equal(codes, ProbeResult.CodesIn(log));
+    }
+
+    [Fact]
+    public void A_probe_succeeds_only_when_it_completed_and_every_call_got_200()
+    {
+        Assert.True(new ProbeResult("p", true, ["200", "200"], "200\n200\n", "").Succeeded);
+        Assert.False(new ProbeResult("p", true, ["200", "503"], "", "").Succeeded);
+        Assert.False(new ProbeResult("p", false, ["200"], "", "DeadlineExceeded").Succeeded);
+        Assert.False(new ProbeResult("p", true, [], "", "").Succeeded);
+    }
+}
