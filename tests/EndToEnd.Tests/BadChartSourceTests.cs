@@ -4,6 +4,7 @@ namespace Mesh.EndToEnd.Tests;
 /// Issue 6: a chart that cannot be found, a version that does not exist, a missing credentials Secret:
 /// each a clear error, with nothing installed.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class BadChartSourceTests : IAsyncLifetime
 {
     private SimulatedMesh _mesh = null!;

@@ -3,6 +3,7 @@ using Mesh.Build.Certificates;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>Issue 7: tls-mode existing-secret and cert-manager, on a cluster where InstallIstio already ran.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class GatewayCertificateModeTests : IAsyncLifetime
 {
     private const string Domain = "mesh.example.com";

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>Issue 6: ConfigureExternalDns, InstallIstioInit and InstallIstio on the simulated cluster, checked as a user would.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection(InstalledIstioCollection.Name)]
 public sealed class InstallIstioTests(InstalledIstio installed)
 {

@@ -4,6 +4,7 @@ namespace Mesh.EndToEnd.Tests;
 /// Issue 6: Helm 4 applies server-side, and istiod rewrites its webhooks' failurePolicy at run time as field
 /// manager pilot-discovery. An upgrade must not fail on that field conflict.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class IstioUpgradeTests : IAsyncLifetime
 {
     private SimulatedMesh _mesh = null!;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>Issue 7: the second half of the chain, checked as a user would after `./build.sh`.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection(MeshChainCollection.Name)]
 public sealed class MeshChainTests(MeshChain chain)
 {

@@ -4,6 +4,7 @@ namespace Mesh.EndToEnd.Tests;
 /// Issue 7: the proof under PERMISSIVE, and a dashboard that goes down: VerifyDashboards fails naming it.
 /// One cluster, runs in order.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class PermissiveAndFailureTests : IAsyncLifetime
 {
     private SimulatedMesh _mesh = null!;
