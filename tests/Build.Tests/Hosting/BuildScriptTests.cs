@@ -83,6 +83,18 @@ public sealed class BuildScriptTests
         Assert.Contains("there is no task named 'Nope'", badTarget.Error);
     }
 
+    [Theory]
+    [InlineData("--target=EnforceMtls", "EnforceMtls")]
+    [InlineData("--verbosity=normal", "VerifyDashboards")]
+    public void Rehearse_runs_the_chain_on_the_simulator_to_the_end(string argument, string last)
+    {
+        var run = RunScript("tests/rehearse.sh", argument);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Matches($@"{last}\s+\S+\s+Succeeded", run.Output);
+        Assert.Contains("mTLS is enforced", run.Output);
+    }
+
     private static (int ExitCode, string Output, string Error) Run(params string[] args) => RunScript("build.sh", args);
 
     private static (int ExitCode, string Output, string Error) RunScript(string script, params string[] args)
