@@ -30,6 +30,8 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// <summary>The gateway's hosts, once a task has worked them out (see <see cref="Mesh.GatewayHosts.ForAsync"/>).</summary>
     public Mesh.GatewayHosts? Hosts { get; set; }
 
+    private Cake.Core.IO.FilePath? KubeconfigPath => Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
+
     /// <summary>The charts of this run, each looked up once.</summary>
     public ChartResolver Charts => _charts ??= new ChartResolver(this);
 
@@ -44,7 +46,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
         where T : HelmSettings
     {
         ArgumentNullException.ThrowIfNull(settings);
-        settings.KubeConfig = Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
+        settings.KubeConfig = KubeconfigPath;
         settings.KubeContext = Settings.Context;
         settings.Namespace = @namespace ?? settings.Namespace;
         return settings;
@@ -55,9 +57,19 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
         where T : KubectlSettings
     {
         ArgumentNullException.ThrowIfNull(settings);
-        settings.KubeConfig = Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
+        settings.KubeConfig = KubeconfigPath;
         settings.Context = Settings.Context;
         settings.Namespace = @namespace ?? settings.Namespace;
+        return settings;
+    }
+
+    /// <summary>istioctl settings aimed at the configured cluster (kubeconfig, context).</summary>
+    public T Istioctl<T>(T settings)
+        where T : Tools.Istioctl.IstioctlSettings
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.KubeConfig = KubeconfigPath;
+        settings.Context = Settings.Context;
         return settings;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
+using Mesh.Build.Manifests;
 using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Kubernetes;
@@ -42,6 +43,19 @@ public static class ClusterObjects
     /// <summary>The live object, or null when there is none.</summary>
     public static JsonObject? Get(BuildContext context, string resource, string name, string? @namespace) =>
         context.KubectlGet(resource, name, context.Kubectl(new KubectlGetSettings { IgnoreNotFound = true }, @namespace)) as JsonObject;
+
+    /// <summary>Every object of one of our manifests (<c>manifests/PATH</c>), filled in with <paramref name="values"/>, converged in order.</summary>
+    public static IReadOnlyList<JsonObject> ConvergeManifest(BuildContext context, string manifest, IReadOnlyDictionary<string, object?> values)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var objects = ManifestTemplate.Render(context.Manifest(manifest), values);
+        foreach (var obj in objects)
+        {
+            Converge(context, obj);
+        }
+
+        return objects;
+    }
 
     public static Change Converge(BuildContext context, JsonObject desired)
     {

@@ -5,7 +5,6 @@ using Cake.Core.Diagnostics;
 using Mesh.Build.Certificates;
 using Mesh.Build.Hosting;
 using Mesh.Build.Kubernetes;
-using Mesh.Build.Manifests;
 using Mesh.Build.Mesh;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools.Kubectl;
@@ -43,11 +42,11 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
             _ => RequestFromCertManager(context, values),
         };
 
-        Apply(context, "gateway/gateway.yaml", values);
+        ClusterObjects.ConvergeManifest(context, "gateway/gateway.yaml", values);
         foreach (var (id, host) in hosts.Dashboards)
         {
             var dashboard = Dashboard.All.Single(candidate => candidate.Id == id);
-            Apply(context, "gateway/dashboard-virtualservice.yaml", new Dictionary<string, object?>(values)
+            ClusterObjects.ConvergeManifest(context, "gateway/dashboard-virtualservice.yaml", new Dictionary<string, object?>(values)
             {
                 ["name"] = dashboard.Id,
                 ["host"] = host,
@@ -77,8 +76,8 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
         values["ca-key"] = Base64(plan.Ca.PrivateKeyPem);
         values["tls-crt"] = Base64(plan.TlsCertificatePem);
         values["tls-key"] = Base64(plan.Server.PrivateKeyPem);
-        Apply(context, "gateway/ca-secret.yaml", values);
-        Apply(context, "gateway/tls-secret.yaml", values);
+        ClusterObjects.ConvergeManifest(context, "gateway/ca-secret.yaml", values);
+        ClusterObjects.ConvergeManifest(context, "gateway/tls-secret.yaml", values);
         return X509Certificate2.CreateFromPem(plan.Server.CertificatePem);
     }
 
@@ -118,7 +117,7 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
                 "Install it (its chart with crds.enabled=true) and a ClusterIssuer, or use tls-mode=self-signed.");
         }
 
-        Apply(context, "gateway/certificate.yaml", values);
+        ClusterObjects.ConvergeManifest(context, "gateway/certificate.yaml", values);
         var name = context.Settings.TlsSecret;
         context.KubectlWait($"certificate.cert-manager.io/{name}", context.Kubectl(new KubectlWaitSettings { For = "condition=Ready", Timeout = context.Settings.WaitTimeout }, MeshLayout.GatewayNamespace));
         context.Log.Information("cert-manager issued {0}/{1} with ClusterIssuer {2}", MeshLayout.GatewayNamespace, name, context.Settings.CertManagerIssuer);
@@ -166,14 +165,6 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2));
-        }
-    }
-
-    private static void Apply(BuildContext context, string manifest, IReadOnlyDictionary<string, object?> values)
-    {
-        foreach (var obj in ManifestTemplate.Render(context.Manifest(manifest), values))
-        {
-            ClusterObjects.Converge(context, obj);
         }
     }
 

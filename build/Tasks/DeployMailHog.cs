@@ -34,11 +34,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
             ["gateway"] = $"{MeshLayout.GatewayNamespace}/mesh-gateway",
         };
 
-        var objects = ManifestTemplate.Render(context.Manifest("mailhog/mailhog.yaml"), values);
-        foreach (var obj in objects)
-        {
-            ClusterObjects.Converge(context, obj);
-        }
+        var objects = ClusterObjects.ConvergeManifest(context, "mailhog/mailhog.yaml", values);
 
         context.KubectlRolloutStatus("deployment/mailhog", context.Kubectl(new KubectlRolloutStatusSettings { Timeout = settings.WaitTimeout }, ns));
         RequireSidecars(context, ns);
@@ -95,11 +91,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
 
         var file = Path.Combine(context.ScratchDirectory, "mailhog-deployment.json");
         File.WriteAllText(file, deployment.ToJsonString());
-        var injected = context.IstioctlKubeInject(file, new IstioctlKubeInjectSettings
-        {
-            KubeConfig = context.Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null,
-            Context = context.Settings.Context,
-        });
+        var injected = context.IstioctlKubeInject(file, context.Istioctl(new IstioctlKubeInjectSettings()));
         context.Log.Information(
             "manual injection: `istioctl kube-inject -f mailhog.yaml` adds istio-proxy to the pod template ({0})",
             injected.Contains("istio-proxy", StringComparison.Ordinal) ? "seen in its output" : "not seen: check istioctl's version against istiod's");

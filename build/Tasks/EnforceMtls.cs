@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
 using Mesh.Build.Kubernetes;
-using Mesh.Build.Manifests;
 using Mesh.Build.Mesh;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools.Kubectl;
@@ -24,10 +23,7 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
         var mode = settings.MtlsMode.ToString().ToUpperInvariant();
         var ns = settings.MailHogNamespace;
         var policyNamespace = settings.MtlsScope == MtlsScope.Mesh ? MeshLayout.IstioNamespace : ns;
-        foreach (var policy in ManifestTemplate.Render(context.Manifest("mtls/peer-authentication.yaml"), new Dictionary<string, object?> { ["namespace"] = policyNamespace, ["mode"] = mode }))
-        {
-            ClusterObjects.Converge(context, policy);
-        }
+        ClusterObjects.ConvergeManifest(context, "mtls/peer-authentication.yaml", new Dictionary<string, object?> { ["namespace"] = policyNamespace, ["mode"] = mode });
 
         ReportEffectivePolicy(context, ns, mode);
         await ProveAsync(context, ns, settings.MtlsMode);

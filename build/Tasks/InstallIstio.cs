@@ -49,7 +49,7 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
         var dashboards = Dashboard.All.Where(dashboard => settings.Dashboards.Contains(dashboard.Id)).ToList();
         if (settings.Dashboards.Contains("jaeger"))
         {
-            ManifestTemplate.Render(context.Manifest("istio/telemetry.yaml"), values).ToList().ForEach(obj => ClusterObjects.Converge(context, obj));
+            ClusterObjects.ConvergeManifest(context, "istio/telemetry.yaml", values);
         }
 
         // The dashboards do not depend on each other: install them side by side.
@@ -83,7 +83,7 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
                 $"Remove the label: `kubectl label namespace {MeshLayout.GatewayNamespace} istio-injection-`.");
         }
 
-        ManifestTemplate.Render(context.Manifest("istio/ingress-namespace.yaml"), values).ToList().ForEach(obj => ClusterObjects.Converge(context, obj));
+        ClusterObjects.ConvergeManifest(context, "istio/ingress-namespace.yaml", values);
     }
 
     /// <summary>Sends a labelled pod as a server-side dry run until it comes back with an istio-proxy container.</summary>
