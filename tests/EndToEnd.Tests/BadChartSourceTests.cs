@@ -49,14 +49,30 @@ public sealed class BadChartSourceTests : IAsyncLifetime
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("gateway 1.99.0: not found at " + repository.Url, missing.Output, StringComparison.Ordinal);
         AssertNothingInstalled(missing);
+        repository.Requests.Clear();
 
         var run = _mesh.Run(
             "--target=InstallIstio", "--dashboards=none", "--chart-dir=",
             $"--base-chart-repo={repository.Url}", $"--istiod-chart-repo={repository.Url}", $"--gateway-chart-repo={repository.Url}");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("/index.yaml", repository.Requests);
+
+        // One repository for three charts: added (one index fetch) and updated (another) once per run.
+        Assert.Equal(2, repository.Requests.Count(path => path == "/index.yaml"));
         Assert.Contains("istio-ingressgateway", _mesh.Helm("list", "-n", "istio-ingress", "-q"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Chart_dir_may_hold_packaged_charts()
+    {
+        using var charts = new TempCharts("base", "gateway");
+        using var repository = new ChartRepository("istiod");
+        File.Copy(repository.Archive("istiod"), Path.Combine(charts.Path, "istiod-1.31.1.tgz"));
+
+        var run = _mesh.Run("--target=InstallIstio", "--dashboards=none", $"--chart-dir={charts.Path}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"chart istiod: istiod 1.31.1 from chart-dir {charts.Path}", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

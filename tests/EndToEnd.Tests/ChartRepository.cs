@@ -36,6 +36,9 @@ public sealed class ChartRepository : IDisposable
 
     public string Url { get; }
 
+    /// <summary>The packaged chart, <c>NAME-VERSION.tgz</c>, as helm package wrote it.</summary>
+    public string Archive(string chart) => Directory.GetFiles(_directory, $"{chart}-*.tgz").Single();
+
     /// <summary>Every path asked for, so a test can tell the repository was used.</summary>
     public List<string> Requests { get; } = [];
 
