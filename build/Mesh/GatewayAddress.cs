@@ -7,14 +7,23 @@ namespace Mesh.Build.Mesh;
 /// <summary>Where clients reach the ingress gateway (address and https port), and how that was found (or why there is none).</summary>
 public sealed record GatewayAddress(string? Address, int HttpsPort, string How)
 {
+    // How long a LoadBalancer may take to get an address before the run goes on without one (less when wait-timeout is).
+    private static readonly TimeSpan LoadBalancerPatience = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// The gateway Service's load-balancer address; for a NodePort Service, the first node's address. Waits
-    /// for a load balancer at most <paramref name="patience"/>: an address that never comes (kind without a
-    /// load-balancer provider) must not hang the run.
+    /// for a load balancer at most 60 s (or wait-timeout, when shorter): an address that never comes (kind
+    /// without a load-balancer provider) must not hang the run. Read once per run: the first task that needs it waits.
     /// </summary>
-    public static async Task<GatewayAddress> ReadAsync(BuildContext context, TimeSpan patience)
+    public static async Task<GatewayAddress> ReadAsync(BuildContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var wait = context.Settings.WaitTimeout;
+        return context.Gateway ??= await LookUpAsync(context, wait < LoadBalancerPatience ? wait : LoadBalancerPatience);
+    }
+
+    private static async Task<GatewayAddress> LookUpAsync(BuildContext context, TimeSpan patience)
+    {
         var deadline = DateTimeOffset.UtcNow + patience;
         while (true)
         {

@@ -22,7 +22,7 @@ public sealed record GatewayHosts(string MailHog, IReadOnlyDictionary<string, st
         }
 
         var settings = context.Settings;
-        var gateway = await GatewayAddress.ReadAsync(context, TimeSpan.FromSeconds(60));
+        var gateway = await GatewayAddress.ReadAsync(context);
         var suffix = settings.Domain ?? (gateway.Address is { } address && System.Net.IPAddress.TryParse(address, out _)
             ? $"{address}.sslip.io"
             : throw new InvalidOperationException(

@@ -15,9 +15,6 @@ namespace Mesh.Build.Tasks;
 [InstallsCharts("istiod", "gateway", "prometheus", "grafana", "kiali", "jaeger")]
 public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
 {
-    // How long a LoadBalancer may take to get an address before the run goes on without one.
-    private static readonly TimeSpan LoadBalancerPatience = TimeSpan.FromSeconds(60);
-
     public override async Task RunAsync(BuildContext context)
     {
         context.RequireTools();
@@ -123,7 +120,7 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
 
     private static async Task ReportGatewayAddressAsync(BuildContext context)
     {
-        var gateway = await GatewayAddress.ReadAsync(context, LoadBalancerPatience);
+        var gateway = await GatewayAddress.ReadAsync(context);
         if (gateway.Address is not null)
         {
             context.Log.Information("ingress gateway address: {0} ({1})", gateway.Address, gateway.How);

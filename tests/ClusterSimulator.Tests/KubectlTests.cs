@@ -12,6 +12,15 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
             .. arguments]);
 
     [Fact]
+    public async Task Kubectl_sees_one_ready_node_with_an_internal_address()
+    {
+        var (exitCode, output) = await KubectlAsync("get", "nodes", "-o", "jsonpath={.items[*].metadata.name} {.items[0].status.addresses[?(@.type==\"InternalIP\")].address} {.items[0].status.conditions[?(@.type==\"Ready\")].status}");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal("simulated-node 172.18.0.2 True", output.Trim());
+    }
+
+    [Fact]
     public async Task Kubectl_lists_namespaces_through_discovery()
     {
         var (exitCode, output) = await KubectlAsync("get", "ns");

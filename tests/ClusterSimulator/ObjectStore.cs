@@ -28,6 +28,11 @@ public sealed partial class ObjectStore
         {
             Create(namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
         }
+
+        // The one pretend node every pod is placed on, Ready, with an address as a kind node has one.
+        var node = Create(Kind("Node"), null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = SimulatedNode.Name } });
+        node["status"] = SimulatedNode.Status();
+        Replace(Kind("Node"), null, SimulatedNode.Name, node, statusOnly: true);
     }
 
     /// <summary>Every committed change, for watches.</summary>

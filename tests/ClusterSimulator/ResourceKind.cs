@@ -32,6 +32,7 @@ public sealed record ResourceKind(
         new("", "v1", "services", "service", "Service", true, ["svc"], HasStatus: true),
         new("apps", "v1", "deployments", "deployment", "Deployment", true, ["deploy"], HasStatus: true, TracksGeneration: true),
         new("", "v1", "pods", "pod", "Pod", true, ["po"], HasStatus: true),
+        new("", "v1", "nodes", "node", "Node", false, ["no"], HasStatus: true),
         new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"]),
         new("", "v1", "endpoints", "endpoints", "Endpoints", true, ["ep"]),
         new("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, ["rs"], HasStatus: true, TracksGeneration: true),

@@ -123,7 +123,7 @@ public sealed partial class ControllerManager
         metadata["generateName"] = generateName;
         metadata["ownerReferences"] = OwnerReference(owner);
         var spec = template["spec"]?.DeepClone() as JsonObject ?? [];
-        spec["nodeName"] ??= "simulated-node";
+        spec["nodeName"] ??= SimulatedNode.Name;
         store.Create(K("Pod"), Ns(owner), new JsonObject { ["metadata"] = metadata, ["spec"] = spec });
     }
 
