@@ -1,8 +1,8 @@
 namespace Mesh.EndToEnd.Tests;
 
 /// <summary>
-/// Issue 7: the proof under PERMISSIVE, and a dashboard that goes down: VerifyDashboards fails naming it.
-/// One cluster, runs in order.
+/// Issue 7: the proof under PERMISSIVE, dashboards exposed through the gateway, and a dashboard that goes
+/// down: VerifyDashboards fails naming it. One cluster, runs in order.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class PermissiveAndFailureTests : IAsyncLifetime
@@ -14,9 +14,9 @@ public sealed class PermissiveAndFailureTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _mesh = await SimulatedMesh.StartAsync();
-        _permissive = _mesh.Run("--target=EnforceMtls", "--mtls-mode=PERMISSIVE", "--mtls-scope=namespace", "--mail-server=mailpit", "--dashboards=prometheus,grafana");
+        _permissive = _mesh.Run("--target=EnforceMtls", "--mtls-mode=PERMISSIVE", "--mtls-scope=namespace", "--mail-server=mailpit", "--dashboards=prometheus,grafana", "--expose-dashboards=true");
         _mesh.Kubectl("scale", "deployment/grafana", "-n", "istio-system", "--replicas=0");
-        _grafanaDown = _mesh.Run("--target=VerifyDashboards", "--exclusive", "--dashboards=prometheus,grafana");
+        _grafanaDown = _mesh.Run("--target=VerifyDashboards", "--exclusive", "--dashboards=prometheus,grafana", "--expose-dashboards=true");
     }
 
     public async Task DisposeAsync() => await _mesh.DisposeAsync();
@@ -39,6 +39,20 @@ public sealed class PermissiveAndFailureTests : IAsyncLifetime
         Assert.StartsWith("axllent/mailpit:", (string?)container["image"], StringComparison.Ordinal);
         Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
         Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);
+    }
+
+    [Fact]
+    public void Exposed_dashboards_get_a_host_on_the_gateway_and_a_route_to_their_service()
+    {
+        var ip = _mesh.Kubectl("get", "service", "istio-ingressgateway", "-n", "istio-ingress", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}");
+        var route = _mesh.KubectlJson("get", "virtualservice", "grafana", "-n", "istio-system")["spec"]!;
+        var hosts = _mesh.Kubectl("get", "gateway", "mesh-gateway", "-n", "istio-ingress", "-o", "jsonpath={.spec.servers[1].hosts}");
+
+        Assert.Equal($"grafana.{ip}.sslip.io", (string?)route["hosts"]![0]);
+        Assert.Equal("grafana.istio-system.svc.cluster.local", (string?)route["http"]![0]!["route"]![0]!["destination"]!["host"]);
+        Assert.Equal(3000, (int?)route["http"]![0]!["route"]![0]!["destination"]!["port"]!["number"]);
+        Assert.Contains($"prometheus.{ip}.sslip.io", hosts, StringComparison.Ordinal);
+        Assert.Matches($@"Prometheus\s+healthy\s+https://prometheus\.{ip.Replace(".", "\\.", StringComparison.Ordinal)}\.sslip\.io", _grafanaDown.Output);
     }
 
     [Fact]
