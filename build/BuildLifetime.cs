@@ -37,11 +37,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     private static IEnumerable<string> ChartsOf(IEnumerable<string> taskNames)
     {
-        var tasks = typeof(BuildLifetime).Assembly.GetTypes()
-            .Where(type => type is { IsClass: true, IsAbstract: false } && typeof(IFrostingTask).IsAssignableFrom(type))
-            .ToDictionary(TaskCatalog.NameOf, StringComparer.OrdinalIgnoreCase);
+        var tasks = TaskCatalog.Discover([typeof(BuildLifetime).Assembly]).Tasks;
         return taskNames
-            .Select(name => tasks.GetValueOrDefault(name)?.GetCustomAttribute<InstallsChartsAttribute>())
+            .Select(name => tasks.FirstOrDefault(task => task.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Type.GetCustomAttribute<InstallsChartsAttribute>())
             .SelectMany(attribute => attribute?.Ids ?? []);
     }
 }

@@ -74,14 +74,22 @@ public sealed partial class ChartResolver(BuildContext context)
     {
         var folder = Path.Combine(directory, source.Chart);
         var archive = Path.Combine(directory, $"{source.Chart}-{source.Version}.tgz");
-        var (reference, metadata) = true switch
+        string reference, metadata;
+        if (File.Exists(Path.Combine(folder, "Chart.yaml")))
         {
-            _ when File.Exists(Path.Combine(folder, "Chart.yaml")) => (folder, File.ReadAllText(Path.Combine(folder, "Chart.yaml"))),
-            _ when File.Exists(archive) => (archive, ShowChart(archive, null, source)),
-            _ => throw new ChartNotFoundException(
+            (reference, metadata) = (folder, File.ReadAllText(Path.Combine(folder, "Chart.yaml")));
+        }
+        else if (File.Exists(archive))
+        {
+            (reference, metadata) = (archive, ShowChart(archive, null, source));
+        }
+        else
+        {
+            throw new ChartNotFoundException(
                 $"{source.Chart}: not in chart-dir {directory} (looked for {folder}/Chart.yaml and {archive}). " +
-                $"Fetch it with `helm pull {source.Chart} --repo {source.Repository} --version {source.Version} --destination {directory}`, or unset chart-dir."),
-        };
+                $"Fetch it with `helm pull {source.Chart} --repo {source.Repository} --version {source.Version} --destination {directory}`, or unset chart-dir.");
+        }
+
         var (name, version) = NameAndVersion(metadata, reference);
         if (name != source.Chart)
         {

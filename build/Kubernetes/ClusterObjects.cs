@@ -44,6 +44,14 @@ public static class ClusterObjects
     public static JsonObject? Get(BuildContext context, string resource, string name, string? @namespace) =>
         context.KubectlGet(resource, name, context.Kubectl(new KubectlGetSettings { IgnoreNotFound = true }, @namespace)) as JsonObject;
 
+    /// <summary>Waits (at most wait-timeout) until the Deployment's rollout is complete and its pods available.</summary>
+    public static void WaitForDeployment(BuildContext context, string ns, string name)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.KubectlRolloutStatus($"deployment/{name}", context.Kubectl(new KubectlRolloutStatusSettings { Timeout = context.Settings.WaitTimeout }, ns));
+        context.Log.Information("{0}/{1} is available", ns, name);
+    }
+
     /// <summary>Every object of one of our manifests (<c>manifests/PATH</c>), filled in with <paramref name="values"/>, converged in order.</summary>
     public static IReadOnlyList<JsonObject> ConvergeManifest(BuildContext context, string manifest, IReadOnlyDictionary<string, object?> values)
     {

@@ -1,3 +1,5 @@
+using Mesh.Build.Settings;
+
 namespace Mesh.Build.Mesh;
 
 /// <summary>
@@ -24,6 +26,13 @@ public sealed record Dashboard(
         // Jaeger v2's health check extension; our values add its port 13133 to the Service.
         new("jaeger", "Jaeger", "jaeger", "jaeger", "jaeger", 16686, 13133, "/status"),
     ];
+
+    /// <summary>The dashboards the <c>dashboards</c> setting switches on, in <see cref="All"/>'s order.</summary>
+    public static IReadOnlyList<Dashboard> Enabled(MeshSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return [.. All.Where(dashboard => settings.Dashboards.Contains(dashboard.Id))];
+    }
 
     /// <summary>The Service that receives Istio's traces (OTLP gRPC, port 4317): the chart's one Service, not Istio's demo jaeger-collector.</summary>
     public const string JaegerCollectorService = "jaeger";

@@ -29,7 +29,7 @@ public sealed record GatewayHosts(string MailHog, IReadOnlyDictionary<string, st
                 $"No domain is set and the ingress gateway has no IP address to build NAME.IP.sslip.io hosts from ({gateway.How}{(gateway.Address is null ? string.Empty : $": {gateway.Address}")}). " +
                 "Set domain=example.com (and point its records at the gateway), or give the gateway an address: on kind, cloud-provider-kind or MetalLB, or gateway-service-type=NodePort."));
         var dashboards = settings.ExposeDashboards
-            ? Dashboard.All.Where(dashboard => settings.Dashboards.Contains(dashboard.Id)).ToDictionary(dashboard => dashboard.Id, dashboard => $"{dashboard.Id}.{suffix}")
+            ? Dashboard.Enabled(settings).ToDictionary(dashboard => dashboard.Id, dashboard => $"{dashboard.Id}.{suffix}")
             : new Dictionary<string, string>();
         context.Hosts = new GatewayHosts($"{MailHogName}.{suffix}", dashboards, gateway);
         return context.Hosts;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
+using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
 using Mesh.Build.Mesh;
 using Mesh.Build.Tools.Kubectl;
@@ -44,9 +45,7 @@ public sealed class ConfigureExternalDns : FrostingTask<BuildContext>
         }
 
         Releases.Converge(context, new ReleaseSpec("external-dns", MeshLayout.ExternalDnsNamespace, "external-dns", chartValues));
-        context.KubectlRolloutStatus(
-            "deployment/external-dns",
-            context.Kubectl(new KubectlRolloutStatusSettings { Timeout = settings.WaitTimeout }, MeshLayout.ExternalDnsNamespace));
+        ClusterObjects.WaitForDeployment(context, MeshLayout.ExternalDnsNamespace, "external-dns");
         context.Log.Information("external-dns is available: provider {0}, domain {1}, owner id {2}, policy {3}", settings.DnsProvider, settings.Domain, settings.DnsTxtOwnerId, settings.DnsPolicy);
     }
 

@@ -36,7 +36,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
 
         var objects = ClusterObjects.ConvergeManifest(context, "mailhog/mailhog.yaml", values);
 
-        context.KubectlRolloutStatus("deployment/mailhog", context.Kubectl(new KubectlRolloutStatusSettings { Timeout = settings.WaitTimeout }, ns));
+        ClusterObjects.WaitForDeployment(context, ns, "mailhog");
         RequireSidecars(context, ns);
         context.Log.Information("{0} UI routed at https://{1} (VirtualService {2}/mailhog through {3}/mesh-gateway)", ServerKey(settings.MailServer), hosts.MailHog, ns, MeshLayout.GatewayNamespace);
         ShowInjectionByPodLabel(context);

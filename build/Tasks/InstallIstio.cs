@@ -34,16 +34,16 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
         // istiod edits its webhooks' failurePolicy at run time; ForceConflicts keeps an upgrade from failing on it.
         var istiod = MeshLayout.Istiod(revision);
         Releases.Converge(context, new ReleaseSpec(istiod, MeshLayout.IstioNamespace, "istiod", Values(context, "istiod", values), ForceConflicts: true));
-        WaitForDeployment(context, MeshLayout.IstioNamespace, istiod);
+        ClusterObjects.WaitForDeployment(context, MeshLayout.IstioNamespace, istiod);
 
         // Gateway pods are injected when created: the injector must answer before the gateway is installed.
         ConvergeGatewayNamespace(context, values);
         await WaitForInjectionAsync(context, values);
         Releases.Converge(context, new ReleaseSpec(MeshLayout.GatewayRelease, MeshLayout.GatewayNamespace, "gateway", Values(context, "gateway", values)));
-        WaitForDeployment(context, MeshLayout.GatewayNamespace, MeshLayout.GatewayRelease);
+        ClusterObjects.WaitForDeployment(context, MeshLayout.GatewayNamespace, MeshLayout.GatewayRelease);
         await ReportGatewayAddressAsync(context);
 
-        var dashboards = Dashboard.All.Where(dashboard => settings.Dashboards.Contains(dashboard.Id)).ToList();
+        var dashboards = Dashboard.Enabled(settings);
         if (settings.Dashboards.Contains("jaeger"))
         {
             ClusterObjects.ConvergeManifest(context, "istio/telemetry.yaml", values);
@@ -55,7 +55,7 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
             new ReleaseSpec(dashboard.Release, MeshLayout.IstioNamespace, dashboard.Id, Values(context, dashboard.Id, values))))));
         foreach (var dashboard in dashboards)
         {
-            WaitForDeployment(context, MeshLayout.IstioNamespace, dashboard.Deployment);
+            ClusterObjects.WaitForDeployment(context, MeshLayout.IstioNamespace, dashboard.Deployment);
         }
 
         RequireInjectorWebhook(context, revision);
@@ -63,12 +63,6 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
 
     private static JsonObject Values(BuildContext context, string chartId, IReadOnlyDictionary<string, object?> values) =>
         ManifestTemplate.RenderOne(context.Manifest($"values/{chartId}.yaml"), values);
-
-    private static void WaitForDeployment(BuildContext context, string ns, string name)
-    {
-        context.KubectlRolloutStatus($"deployment/{name}", context.Kubectl(new KubectlRolloutStatusSettings { Timeout = context.Settings.WaitTimeout }, ns));
-        context.Log.Information("{0}/{1} is available", ns, name);
-    }
 
     private static void ConvergeGatewayNamespace(BuildContext context, IReadOnlyDictionary<string, object?> values)
     {

@@ -20,7 +20,7 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
     {
         context.RequireTools();
         var settings = context.Settings;
-        var dashboards = Dashboard.All.Where(dashboard => settings.Dashboards.Contains(dashboard.Id)).ToList();
+        var dashboards = Dashboard.Enabled(settings);
         if (dashboards.Count == 0)
         {
             context.Log.Information("no dashboards are enabled (dashboards=none): nothing to verify");
