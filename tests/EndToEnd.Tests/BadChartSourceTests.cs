@@ -115,23 +115,12 @@ public sealed class BadChartSourceTests : IAsyncLifetime
         {
             foreach (var chart in charts)
             {
-                Copy(System.IO.Path.Combine(SimulatedMesh.RepositoryRoot, "tests", "charts", chart), System.IO.Path.Combine(Path, chart));
+                SimulatedMesh.CopyFixtureChart(chart, System.IO.Path.Combine(Path, chart));
             }
         }
 
         public string Path { get; } = Directory.CreateTempSubdirectory("mesh-chart-dir-").FullName;
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
-
-        private static void Copy(string from, string to)
-        {
-            Directory.CreateDirectory(to);
-            foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            {
-                var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
     }
 }

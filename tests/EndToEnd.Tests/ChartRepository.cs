@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -23,12 +22,12 @@ public sealed class ChartRepository : IDisposable
         Environment.SetEnvironmentVariable("HELM_REPOSITORY_CACHE", Path.Combine(_directory, "helm", "cache"));
         foreach (var chart in charts)
         {
-            Helm("package", Path.Combine(SimulatedMesh.RepositoryRoot, "tests", "charts", chart), "--destination", _directory);
+            SimulatedMesh.RunTool("helm", "package", Path.Combine(SimulatedMesh.RepositoryRoot, "tests", "charts", chart), "--destination", _directory);
         }
 
         var port = FreePort();
         Url = $"http://127.0.0.1:{port}/";
-        Helm("repo", "index", _directory, "--url", Url);
+        SimulatedMesh.RunTool("helm", "repo", "index", _directory, "--url", Url);
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _ = ServeAsync();
@@ -89,19 +88,5 @@ public sealed class ChartRepository : IDisposable
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
-    private static void Helm(params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(SimulatedMesh.RepositoryRoot, "tools", "bin", "helm")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        args.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"helm {string.Join(' ', args)} failed: {error.Result}");
-        }
     }
 }

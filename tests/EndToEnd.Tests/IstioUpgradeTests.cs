@@ -53,13 +53,7 @@ public sealed class IstioUpgradeTests : IAsyncLifetime
     {
         foreach (var chart in new[] { "base", "istiod", "gateway" })
         {
-            var from = Path.Combine(SimulatedMesh.RepositoryRoot, "tests", "charts", chart);
-            foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(_charts, chart, Path.GetRelativePath(from, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllText(target, File.ReadAllText(file).Replace("1.31.1", "1.31.2", StringComparison.Ordinal));
-            }
+            SimulatedMesh.CopyFixtureChart(chart, Path.Combine(_charts, chart), text => text.Replace("1.31.1", "1.31.2", StringComparison.Ordinal));
         }
 
         return _charts;

@@ -64,12 +64,12 @@ public sealed class SimulatedMesh : IAsyncDisposable
     }
 
     /// <summary>kubectl, the real binary, against this cluster; its stdout.</summary>
-    public string Kubectl(params string[] args) => Tool("kubectl", [.. args, $"--kubeconfig={Kubeconfig}"]);
+    public string Kubectl(params string[] args) => RunTool("kubectl", [.. args, $"--kubeconfig={Kubeconfig}"]);
 
     public JsonNode KubectlJson(params string[] args) => JsonNode.Parse(Kubectl([.. args, "-o", "json"]))!;
 
     /// <summary>helm, the real binary, against this cluster; its stdout.</summary>
-    public string Helm(params string[] args) => Tool("helm", [.. args, $"--kubeconfig={Kubeconfig}"]);
+    public string Helm(params string[] args) => RunTool("helm", [.. args, $"--kubeconfig={Kubeconfig}"]);
 
     public async ValueTask DisposeAsync()
     {
@@ -77,7 +77,20 @@ public sealed class SimulatedMesh : IAsyncDisposable
         Directory.Delete(_scratch, recursive: true);
     }
 
-    private static string Tool(string name, string[] args)
+    /// <summary>A fixture chart (tests/charts/CHART) copied to <paramref name="to"/>, each file's text passed through <paramref name="rewrite"/>.</summary>
+    public static void CopyFixtureChart(string chart, string to, Func<string, string>? rewrite = null)
+    {
+        var from = Path.Combine(RepositoryRoot, "tests", "charts", chart);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllText(target, rewrite is null ? File.ReadAllText(file) : rewrite(File.ReadAllText(file)));
+        }
+    }
+
+    /// <summary>tools/bin/NAME (helm or kubectl), the real binary; its stdout, or an exception with its stderr.</summary>
+    public static string RunTool(string name, params string[] args)
     {
         var path = Path.Combine(RepositoryRoot, "tools", "bin", name);
         if (!File.Exists(path))
