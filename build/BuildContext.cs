@@ -27,11 +27,11 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// </summary>
     public ToolProvisioningResult RequireTools() => _tools ??= new ToolProvisioner(this, RepositoryRoot).EnsureUsable();
 
-    /// <summary>The gateway's address, once a task has read it (see <see cref="Mesh.GatewayAddress.ReadAsync"/>).</summary>
-    public Mesh.GatewayAddress? Gateway { get; set; }
+    /// <summary>The gateway's address, once a task has read it (see <see cref="Istio.GatewayAddress.ReadAsync"/>).</summary>
+    public Istio.GatewayAddress? Gateway { get; set; }
 
-    /// <summary>The gateway's hosts, once a task has worked them out (see <see cref="Mesh.GatewayHosts.ForAsync"/>).</summary>
-    public Mesh.GatewayHosts? Hosts { get; set; }
+    /// <summary>The gateway's hosts, once a task has worked them out (see <see cref="Istio.GatewayHosts.ForAsync"/>).</summary>
+    public Istio.GatewayHosts? Hosts { get; set; }
 
     private Cake.Core.IO.FilePath? KubeconfigPath => Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
 

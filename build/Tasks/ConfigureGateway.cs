@@ -5,7 +5,7 @@ using Cake.Core.Diagnostics;
 using Mesh.Build.Certificates;
 using Mesh.Build.Hosting;
 using Mesh.Build.Kubernetes;
-using Mesh.Build.Mesh;
+using Mesh.Build.Istio;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools.Kubectl;
 

@@ -3,7 +3,7 @@ using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Mesh;
+using Mesh.Build.Istio;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools.Istioctl;
 using Mesh.Build.Tools.Kubectl;

@@ -4,7 +4,7 @@ using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Mesh;
+using Mesh.Build.Istio;
 using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;

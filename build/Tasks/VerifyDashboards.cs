@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
-using Mesh.Build.Mesh;
+using Mesh.Build.Istio;
 using Mesh.Build.Tools;
 using Mesh.Build.Tools.Kubectl;
 

@@ -131,7 +131,7 @@ public sealed class ChainTests : IDisposable
         Assert.Contains("--dryrun", run.Output);
         Assert.Contains("--print-settings", run.Output);
         Assert.Contains("VerifyDashboards", run.Output);
-        foreach (var setting in global::Mesh.Build.Settings.SettingsCatalog.All)
+        foreach (var setting in Mesh.Build.Settings.SettingsCatalog.All)
         {
             Assert.Contains("--" + setting.Key + " ", run.Output);
         }

@@ -251,7 +251,7 @@ public sealed class HelmArgumentTests
         var helm = new HelmFixture();
         helm.Processes.Answer("version", new FakeResponse(StandardOutput: "v4.1.4"));
 
-        Assert.Equal(new global::Mesh.Build.Tools.ToolVersion(4, 1, 4), helm.Runner.Version(new HelmSettings()));
+        Assert.Equal(new Mesh.Build.Tools.ToolVersion(4, 1, 4), helm.Runner.Version(new HelmSettings()));
         Assert.Equal("version --template {{.Version}}", helm.Arguments);
     }
 

@@ -1,6 +1,6 @@
-using Mesh.Build.Mesh;
+using Mesh.Build.Istio;
 
-namespace Mesh.Build.Tests.Mesh;
+namespace Mesh.Build.Tests.Istio;
 
 public sealed class ProbeResultTests
 {

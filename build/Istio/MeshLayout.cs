@@ -1,4 +1,4 @@
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>Where the pipeline puts things: the names Istio's documentation uses, so its commands work as written.</summary>
 public static class MeshLayout

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>Whether a pod carries Istio's proxy: as a container, or as a native sidecar (an init container that keeps running).</summary>
 public static class Sidecars

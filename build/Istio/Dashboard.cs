@@ -1,6 +1,6 @@
 using Mesh.Build.Settings;
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>
 /// One of the dashboards: the chart release that installs it in istio-system, the Deployment that must be

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>
 /// The parts of one PeerAuthentication, as <c>kubectl get -o json</c> returns it, that decide mTLS.

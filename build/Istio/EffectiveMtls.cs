@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>
 /// Resolves the PeerAuthentication mode a workload and each of its ports accept, following istiod

@@ -5,7 +5,7 @@ using Mesh.Build.Manifests;
 using Mesh.Build.Tools;
 using Mesh.Build.Tools.Kubectl;
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>How a probe Job ended: whether it completed, the HTTP statuses it printed, its log, and why it failed if it did.</summary>
 public sealed partial record ProbeResult(string Name, bool Completed, IReadOnlyList<string> HttpCodes, string Log, string Reason)

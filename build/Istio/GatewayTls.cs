@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>What a TLS handshake with the gateway for one host returned: its certificate, or why there was none.</summary>
 public sealed record GatewayHandshake(X509Certificate2? Certificate, string Detail)

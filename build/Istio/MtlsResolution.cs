@@ -1,4 +1,4 @@
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>The mTLS mode one port of a workload accepts, and why.</summary>
 /// <param name="Port">The workload's (container/target) port, as <c>portLevelMtls</c> keys it.</param>

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Mesh.Build.Mesh;
+using Mesh.Build.Istio;
 
-namespace Mesh.Build.Tests.Mesh;
+namespace Mesh.Build.Tests.Istio;
 
 /// <summary>
 /// The effective mTLS of the MailHog workload (mailhog/mailhog, app=mailhog, ports 8025 and 1025) for the policy

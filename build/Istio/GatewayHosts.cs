@@ -1,5 +1,5 @@
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>
 /// The hosts the gateway serves: <c>mailhog.DOMAIN</c> and, with expose-dashboards, one per dashboard; without

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Tools.Kubectl;
 
-namespace Mesh.Build.Mesh;
+namespace Mesh.Build.Istio;
 
 /// <summary>Where clients reach the ingress gateway (address and https port), and how that was found (or why there is none).</summary>
 public sealed record GatewayAddress(string? Address, int HttpsPort, string How)
