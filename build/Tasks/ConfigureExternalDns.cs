@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
+using Mesh.Build.Istio;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Istio;
 using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
+using Mesh.Build.Istio;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Istio;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools.Istioctl;
 using Mesh.Build.Tools.Kubectl;

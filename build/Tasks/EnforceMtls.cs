@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
-using Mesh.Build.Kubernetes;
 using Mesh.Build.Istio;
+using Mesh.Build.Kubernetes;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools.Kubectl;
 

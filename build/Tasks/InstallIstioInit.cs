@@ -1,8 +1,8 @@
 using Cake.Core.Diagnostics;
 using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
-using Mesh.Build.Manifests;
 using Mesh.Build.Istio;
+using Mesh.Build.Manifests;
 using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
