@@ -1,25 +1,57 @@
 using Cake.Core;
+using Cake.Core.Diagnostics;
 using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
+using Mesh.Build.Istio;
+using Mesh.Build.Kubernetes;
+using Mesh.Build.Reporting;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools;
 using Mesh.Build.Tools.Helm;
-using Mesh.Build.Tools.Kubectl;
 using Mesh.Build.Tools.Provisioning;
 
 namespace Mesh.Build;
 
-/// <summary>What every task gets: Cake's context, the validated settings and where the repository is.</summary>
+/// <summary>
+/// What every task gets: the validated settings, the cluster door, the releases, our objects, the proofs, the
+/// run's record and where the repository is. Built once per run; the cluster is opened by the run's setup, so
+/// runs that need none (a dry run, the help) never touch it.
+/// </summary>
 public sealed class BuildContext(ICakeContext context, MeshSettings settings, string repositoryRoot) : FrostingContext(context)
 {
+    private ToolProvisioningResult? _tools;
+    private Cluster? _cluster;
+    private ChartResolver? _charts;
+    private Releases? _releases;
+    private Objects? _objects;
+    private ProofRunner? _proofs;
+    private DirectoryInfo? _scratch;
+    private Task<GatewayAddress>? _gateway;
+    private Task<GatewayHosts>? _hosts;
+
     public MeshSettings Settings { get; } = settings;
 
     /// <summary>The directory holding build.sh; tools are provisioned under it and mesh.yaml is read from it.</summary>
     public string RepositoryRoot { get; } = repositoryRoot;
 
-    private ToolProvisioningResult? _tools;
-    private ChartResolver? _charts;
-    private DirectoryInfo? _scratch;
+    /// <summary>Every item of every task of this run, with its outcome: the plan, the report and the on-change rule read it.</summary>
+    public RunRecord Record { get; } = new();
+
+    /// <summary>The cluster, once the run's setup has opened it.</summary>
+    public Cluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is opened by the run's setup; this task ran without it.");
+
+    /// <summary>The charts of this run, each looked up once.</summary>
+    public ChartResolver Charts => _charts ??= new ChartResolver(Helm(), Settings, Information);
+
+    public Releases Releases => _releases ??= new Releases(Cluster, Helm(), Charts, Settings, Record, Information, () => ScratchDirectory, Environment.GetEnvironmentVariable("HELM_DRIVER"));
+
+    /// <summary>Our own objects (manifests/), converged through the door.</summary>
+    public Objects Objects => _objects ??= new Objects(Cluster, Record, Information, Path.Combine(RepositoryRoot, "manifests"), Settings.Plan, Settings.WaitTimeout);
+
+    public ProofRunner Proofs => _proofs ??= new ProofRunner(Settings.Proofs, Settings.Plan, Record, Information);
+
+    /// <summary>A directory for this run's rendered files (chart values, objects to apply); removed at teardown.</summary>
+    public string ScratchDirectory => (_scratch ??= Directory.CreateTempSubdirectory("mesh-build-")).FullName;
 
     /// <summary>
     /// helm and kubectl for the tasks that need them: resolved (tools/bin, then PATH) or provisioned on first use,
@@ -27,60 +59,56 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// </summary>
     public ToolProvisioningResult RequireTools() => _tools ??= new ToolProvisioner(this, RepositoryRoot).EnsureUsable();
 
-    /// <summary>The gateway's address, once a task has read it (see <see cref="Istio.GatewayAddress.ReadAsync"/>).</summary>
-    public Istio.GatewayAddress? Gateway { get; set; }
+    /// <summary>Opens the cluster named by the settings and asks it one question; every way that fails is a <see cref="ClusterUnreachableException"/>.</summary>
+    public async Task OpenClusterAsync()
+    {
+        if (_cluster is not null)
+        {
+            return;
+        }
 
-    /// <summary>The gateway's hosts, once a task has worked them out (see <see cref="Istio.GatewayHosts.ForAsync"/>).</summary>
-    public Istio.GatewayHosts? Hosts { get; set; }
+        var cluster = ClusterConnection.Open(Settings.Kubeconfig, Settings.Context, Environment.GetEnvironmentVariable("KUBECONFIG"), System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile));
+        try
+        {
+            await ClusterConnection.ProbeAsync(cluster);
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
 
-    private Cake.Core.IO.FilePath? KubeconfigPath => Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
+        _cluster = cluster;
+    }
 
-    /// <summary>The charts of this run, each looked up once.</summary>
-    public ChartResolver Charts => _charts ??= new ChartResolver(this);
+    /// <summary>The gateway's address, read once per run (the first task that needs it waits for a load balancer).</summary>
+    public Task<GatewayAddress> GatewayAddressAsync() => _gateway ??= GatewayAddress.ReadAsync(Cluster, Settings.WaitTimeout, Settings.Plan);
+
+    /// <summary>The gateway's hosts, worked out once per run.</summary>
+    public Task<GatewayHosts> GatewayHostsAsync() => _hosts ??= HostsAsync();
 
     /// <summary>A file of ours under <c>manifests/</c>.</summary>
     public string Manifest(string relativePath) => Path.Combine(RepositoryRoot, "manifests", relativePath);
-
-    /// <summary>A directory for this run's rendered files (chart values, objects to apply); removed at teardown.</summary>
-    public string ScratchDirectory => (_scratch ??= Directory.CreateTempSubdirectory("mesh-build-")).FullName;
-
-    /// <summary>helm settings aimed at the configured cluster (kubeconfig, context) and, when given, a namespace.</summary>
-    public T Helm<T>(T settings, string? @namespace = null)
-        where T : HelmSettings
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.KubeConfig = KubeconfigPath;
-        settings.KubeContext = Settings.Context;
-        settings.Namespace = @namespace ?? settings.Namespace;
-        return settings;
-    }
-
-    /// <summary>kubectl settings aimed at the configured cluster (kubeconfig, context) and, when given, a namespace.</summary>
-    public T Kubectl<T>(T settings, string? @namespace = null)
-        where T : KubectlSettings
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.KubeConfig = KubeconfigPath;
-        settings.Context = Settings.Context;
-        settings.Namespace = @namespace ?? settings.Namespace;
-        return settings;
-    }
 
     /// <summary>istioctl settings aimed at the configured cluster (kubeconfig, context).</summary>
     public T Istioctl<T>(T settings)
         where T : Tools.Istioctl.IstioctlSettings
     {
         ArgumentNullException.ThrowIfNull(settings);
-        settings.KubeConfig = KubeconfigPath;
+        settings.KubeConfig = Settings.Kubeconfig is { } kubeconfig ? new Cake.Core.IO.FilePath(kubeconfig) : null;
         settings.Context = Settings.Context;
         return settings;
     }
 
-    /// <summary>Removes this run's scratch files.</summary>
-    public void CleanScratch()
+    /// <summary>Removes this run's scratch files and closes the cluster.</summary>
+    public void CleanUp()
     {
         _scratch?.Delete(recursive: true);
         _scratch = null;
+        _cluster?.Dispose();
+        _cluster = null;
+        _releases = null;
+        _objects = null;
     }
 
     /// <summary>Reads the settings from mesh.yaml, MESH_* variables and the remaining arguments; throws on bad input.</summary>
@@ -115,4 +143,11 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
         return Directory.GetCurrentDirectory();
     }
+
+    private async Task<GatewayHosts> HostsAsync() => GatewayHosts.For(Settings, await GatewayAddressAsync());
+
+    private Helm Helm() => new(new HelmRunner(FileSystem, Environment, ProcessRunner, Tools, Log), Settings.Kubeconfig, Settings.Context);
+
+    // Cake's log reads its first argument as a format: our lines carry braces (JSON in field diffs), so pass them whole.
+    private void Information(string line) => Log.Information("{0}", line);
 }

@@ -11,6 +11,7 @@ public static class Pipeline
             .AddAssembly(typeof(Pipeline).Assembly)
             .UseDefaultTarget<VerifyDashboards>()
             .UseLifetime(new BuildLifetime())
+            .UseExitCode<Kubernetes.ClusterUnreachableException>(ExitCodes.ClusterUnreachable)
             .UseInformationalOption("print-settings", "print the effective settings, where each came from, and exit", context => context.Settings.Describe())
             .UseHelpFooter(Settings.SettingsHelp.Text);
 }

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
-using Cake.Core.Diagnostics;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools;
-using Mesh.Build.Tools.Helm;
 using YamlDotNet.RepresentationModel;
 
 namespace Mesh.Build.Charts;
@@ -23,7 +21,7 @@ public sealed record ResolvedChart(string Id, string Name, string Version, strin
 /// repository (added and updated once per repository) or OCI registry. Every chart a run needs is looked up
 /// before the first install, so a wrong name, version or repository stops the run with nothing changed.
 /// </summary>
-public sealed partial class ChartResolver(BuildContext context)
+public sealed partial class ChartResolver(Helm helm, MeshSettings settings, Action<string> log)
 {
     private readonly Dictionary<string, ResolvedChart> _resolved = new(StringComparer.Ordinal);
     private readonly HashSet<string> _repositories = new(StringComparer.Ordinal);
@@ -38,7 +36,7 @@ public sealed partial class ChartResolver(BuildContext context)
             try
             {
                 var chart = Resolve(id);
-                context.Log.Information("chart {0}: {1} {2} from {3}", id, chart.Name, chart.Version, chart.Origin);
+                log($"chart {id}: {chart.Name} {chart.Version} from {chart.Origin}");
             }
             catch (ChartNotFoundException e)
             {
@@ -59,10 +57,10 @@ public sealed partial class ChartResolver(BuildContext context)
         {
             if (!_resolved.TryGetValue(id, out var chart))
             {
-                var source = context.Settings.Charts.TryGetValue(id, out var found)
+                var source = settings.Charts.TryGetValue(id, out var found)
                     ? found
                     : throw new ArgumentException($"No chart is known by the id '{id}'.", nameof(id));
-                chart = context.Settings.ChartDirectory is { } directory ? FromDirectory(source, directory) : FromRepository(source);
+                chart = settings.ChartDirectory is { } directory ? FromDirectory(source, directory) : FromRepository(source);
                 _resolved[id] = chart;
             }
 
@@ -132,14 +130,8 @@ public sealed partial class ChartResolver(BuildContext context)
     {
         try
         {
-            context.HelmRepoAdd(name, source.Repository, context.Helm(new HelmRepoAddSettings
-            {
-                Username = context.Settings.ChartRepositoryUsername,
-                Password = context.Settings.ChartRepositoryPassword,
-            }));
-            var update = context.Helm(new HelmRepoUpdateSettings());
-            update.Repositories.Add(name);
-            context.HelmRepoUpdate(update);
+            helm.RepoAdd(name, source.Repository, settings.ChartRepositoryUsername, settings.ChartRepositoryPassword);
+            helm.RepoUpdate(name);
         }
         catch (ToolCommandException e)
         {
@@ -153,7 +145,7 @@ public sealed partial class ChartResolver(BuildContext context)
     {
         try
         {
-            return context.HelmShowChart(reference, context.Helm(new HelmShowChartSettings { Version = version }));
+            return helm.ShowChart(reference, version);
         }
         catch (ToolCommandException e)
         {

@@ -1,66 +1,170 @@
 using System.Text.Json.Nodes;
-using Cake.Core.Diagnostics;
+using Mesh.Build.Catalog;
 using Mesh.Build.Kubernetes;
-using Mesh.Build.Tools.Helm;
+using Mesh.Build.Manifests;
+using Mesh.Build.Reporting;
+using Mesh.Build.Settings;
 
 namespace Mesh.Build.Charts;
 
-/// <summary>
-/// A helm release as we want it: which chart, where, with which values. <c>ForceConflicts</c> takes back
-/// fields another manager changed since our last apply (server-side apply), for charts whose objects a
-/// controller edits at run time, as istiod does with its webhooks' failurePolicy.
-/// </summary>
-public sealed record ReleaseSpec(string Release, string Namespace, string ChartId, JsonObject Values, bool ForceConflicts = false);
+/// <summary>A helm release as we want it: which component (its chart, namespace), under which release name, with which values.</summary>
+public sealed record ReleaseSpec(Component Component, string Release, JsonObject Values)
+{
+    public string Namespace => Component.Namespace;
+
+    public string Name => $"{Namespace}/{Release}";
+}
 
 /// <summary>
-/// Installs or upgrades helm releases only when they differ from what we want: a release already deployed
-/// from the same chart version with the same values is left alone, so a re-run makes no new revision.
+/// Installs or upgrades helm releases only when they are not as wanted. A release is already right when helm's
+/// record says it is deployed from the same chart and version with the same values, and the objects of its last
+/// manifest are in the cluster with the fields the chart set. A field that differs only because a controller
+/// owns it at run time (see <see cref="FieldOwners"/>) is not drift. In a plan nothing is installed; each release
+/// is recorded as what would happen, with the values and object fields that differ.
 /// </summary>
-public static class Releases
+public sealed class Releases(
+    Cluster cluster, Helm helm, ChartResolver charts, MeshSettings settings, RunRecord record, Action<string> log, Func<string> scratch, string? helmDriver)
 {
-    public static Change Converge(BuildContext context, ReleaseSpec spec)
+    /// <summary>The record of a release, read from the cluster.</summary>
+    public Task<ReleaseRecord?> ReadAsync(string release, string ns) => ReleaseRecord.ReadAsync(cluster, release, ns, helmDriver);
+
+    /// <summary>Whether the release is deployed from the chart and version the settings ask for (the chart need not be looked up then).</summary>
+    public async Task<bool> IsAtWantedChartAsync(Component component)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(component);
+        var current = await ReadAsync(component.ReleaseFor(settings.IstioRevision), component.Namespace);
+        var source = settings.Charts[component.Id];
+        return current is { IsDeployed: true } && current.ChartName == source.Chart && current.ChartVersion == source.Version;
+    }
+
+    public async Task<Outcome> ConvergeAsync(ReleaseSpec spec)
+    {
         ArgumentNullException.ThrowIfNull(spec);
-        var chart = context.Charts.Resolve(spec.ChartId);
-        var current = context.HelmList(context.Helm(new HelmListSettings { All = true, Filter = $"^{spec.Release}$" }, spec.Namespace))
-            .FirstOrDefault(release => release.Name == spec.Release);
-        var why = string.Empty;
+        var source = settings.Charts[spec.Component.Id];
+        var wanted = $"{source.Chart}-{source.Version}";
+        var current = await ReadAsync(spec.Release, spec.Namespace);
+        var reasons = new List<string>();
+        var drift = new List<string>();
         if (current is not null)
         {
-            var values = context.HelmGetValues(spec.Release, context.Helm(new HelmGetValuesSettings(), spec.Namespace));
-            var drift = JsonDrift.Differences(values, spec.Values);
-            if (current.IsDeployed && current.Chart == chart.NameAndVersion && drift.Count == 0)
+            var values = JsonDrift.Differences(current.Values, spec.Values);
+            if (!current.IsDeployed)
             {
-                context.Log.Information("{0}/{1}: already right ({2}, revision {3})", spec.Namespace, spec.Release, current.Chart, current.Revision);
-                return Change.Unchanged;
+                reasons.Add($"release is {current.Status}");
+            }
+            else if (current.Chart != wanted)
+            {
+                reasons.Add($"{current.Chart} -> {wanted}");
+            }
+            else if (values.Count > 0)
+            {
+                reasons.Add($"values differ at {string.Join(", ", values.Take(5))}");
+            }
+            else
+            {
+                drift.AddRange(await DriftAsync(current.Manifest, spec.Namespace));
+                if (drift.Count == 0)
+                {
+                    return Record(spec, Outcome.Unchanged, $"already right ({current.Chart}, revision {current.Revision})");
+                }
+            }
+        }
+
+        if (settings.Plan)
+        {
+            return current is null ? Record(spec, Outcome.WouldCreate, $"install {wanted}")
+                : drift.Count > 0 ? Record(spec, Outcome.WouldChange, $"change ({string.Join(", ", drift)})")
+                : Record(spec, Outcome.WouldChange, $"upgrade to {wanted} ({string.Join("; ", [.. reasons, .. await UpgradeChangesAsync(spec)])})");
+        }
+
+        var chart = charts.Resolve(spec.Component.Id);
+        var valuesFile = Path.Combine(scratch(), $"{spec.Namespace}-{spec.Release}-values.json");
+        await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
+        // Drift is a person's edit (kubectl owns the field now): taking it back needs force under server-side apply.
+        helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0);
+        File.Delete(valuesFile);
+        return current is null ? Record(spec, Outcome.Created, $"installed {chart.NameAndVersion}")
+            : drift.Count > 0 ? Record(spec, Outcome.Changed, $"changed ({string.Join(", ", drift)})")
+            : Record(spec, Outcome.Changed, $"upgraded to {chart.NameAndVersion} ({string.Join("; ", reasons)})");
+    }
+
+    /// <summary>The objects of a manifest that are missing or hold a field differently from the chart, fields a controller owns aside.</summary>
+    private async Task<IReadOnlyList<string>> DriftAsync(string manifest, string ns)
+    {
+        var found = new List<string>();
+        foreach (var desired in ManifestTemplate.Parse(manifest, $"the manifest of a release in {ns}"))
+        {
+            var (live, name) = await LiveOfAsync(desired, ns);
+            if (live is null)
+            {
+                found.Add($"{name} is missing");
+                continue;
             }
 
-            why = !current.IsDeployed ? $"release is {current.Status}"
-                : current.Chart != chart.NameAndVersion ? $"{current.Chart} -> {chart.NameAndVersion}"
-                : $"values differ at {string.Join(", ", drift.Take(5))}";
-        }
-
-        var valuesFile = Path.Combine(context.ScratchDirectory, $"{spec.Namespace}-{spec.Release}-values.json");
-        File.WriteAllText(valuesFile, spec.Values.ToJsonString());
-        var settings = context.Helm(
-            new HelmUpgradeSettings
+            var fields = JsonDrift.MissingFields(live, ComparableForm(desired))
+                .Where(field => !FieldOwners.IsRunTimeField(live, field.Segments))
+                .Select(field => field.Describe(showValues: (string?)desired["kind"] != "Secret"))
+                .ToList();
+            if (fields.Count > 0)
             {
-                Version = chart.RequestedVersion,
-                CreateNamespace = true,
-                Timeout = context.Settings.HelmTimeout,
-                ForceConflicts = spec.ForceConflicts,
-            },
-            spec.Namespace);
-        settings.ValuesFiles.Add(valuesFile);
-        context.HelmUpgrade(spec.Release, chart.Reference, settings);
-        if (current is null)
-        {
-            context.Log.Information("{0}/{1}: installed {2}", spec.Namespace, spec.Release, chart.NameAndVersion);
-            return Change.Created;
+                found.Add($"{name} {string.Join(", ", fields.Take(5))}");
+            }
         }
 
-        context.Log.Information("{0}/{1}: upgraded to {2} ({3})", spec.Namespace, spec.Release, chart.NameAndVersion, why);
-        return Change.Changed;
+        return found;
+    }
+
+    /// <summary>For a plan: what an upgrade would change in the live objects, from the wanted chart rendered with the wanted values.</summary>
+    private async Task<IReadOnlyList<string>> UpgradeChangesAsync(ReleaseSpec spec)
+    {
+        var chart = charts.Resolve(spec.Component.Id);
+        var valuesFile = Path.Combine(scratch(), $"{spec.Namespace}-{spec.Release}-plan-values.json");
+        await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
+        var rendered = helm.Template(spec.Release, spec.Namespace, chart, valuesFile);
+        File.Delete(valuesFile);
+        var changes = await DriftAsync(rendered, spec.Namespace);
+        return changes.Count == 0 ? ["no object field would change"] : changes;
+    }
+
+    private async Task<(JsonObject? Live, string Name)> LiveOfAsync(JsonObject desired, string ns)
+    {
+        var apiVersion = (string?)desired["apiVersion"] ?? string.Empty;
+        var kind = (string?)desired["kind"] ?? string.Empty;
+        var objectName = (string?)desired["metadata"]?["name"] ?? string.Empty;
+        var resource = await cluster.ResourceAsync(apiVersion, kind);
+        var objectNamespace = resource.Namespaced ? (string?)desired["metadata"]?["namespace"] ?? ns : null;
+        if (resource.Namespaced)
+        {
+            desired["metadata"]!["namespace"] = objectNamespace;
+        }
+
+        return (await cluster.GetAsync(apiVersion, kind, objectName, objectNamespace), $"{kind.ToLowerInvariant()}/{objectName}");
+    }
+
+    // The server keeps a Secret's stringData as base64 data; compare like with like.
+    private static JsonObject ComparableForm(JsonObject desired)
+    {
+        if (desired["stringData"] is not JsonObject text)
+        {
+            return desired;
+        }
+
+        var copy = desired.DeepClone().AsObject();
+        copy.Remove("stringData");
+        var data = copy["data"] as JsonObject ?? [];
+        foreach (var (key, value) in text)
+        {
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((string?)value ?? string.Empty));
+        }
+
+        copy["data"] = data;
+        return copy;
+    }
+
+    private Outcome Record(ReleaseSpec spec, Outcome outcome, string detail)
+    {
+        record.Add(new Item("release", spec.Name, outcome, detail));
+        log($"{spec.Name}: {detail}");
+        return outcome;
     }
 }

@@ -13,7 +13,7 @@ namespace Mesh.Build.Hosting;
 /// <summary>
 /// A Frosting-style host on Cake's own engine: it finds the task classes, registers them into
 /// <see cref="CakeEngine"/>, and runs the target with Cake's build, dry-run, tree or description host.
-/// Exit codes: 0 success, 1 a task failed, 2 bad arguments or settings (nothing ran).
+/// Exit codes: 0 success, 1 a task failed, 2 bad arguments or settings (nothing ran); more through UseExitCode and the lifetime.
 /// </summary>
 public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContext)
     where TContext : class, ICakeContext
@@ -23,6 +23,7 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
     private FrostingLifetime<TContext>? _lifetime;
     private Func<string>? _helpFooter;
     private readonly List<(string Name, string Help, Func<TContext, string> Print)> _informationalOptions = [];
+    private readonly List<(Type Exception, int Code)> _exitCodes = [];
     private TextWriter? _output;
     private TextWriter? _error;
     private string? _workingDirectory;
@@ -59,6 +60,14 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
     public CakeHost<TContext> UseInformationalOption(string name, string help, Func<TContext, string> print)
     {
         _informationalOptions.Add((name, help, print));
+        return this;
+    }
+
+    /// <summary>A failure of this kind (anywhere in the run, setup included) exits with <paramref name="code"/> instead of 1.</summary>
+    public CakeHost<TContext> UseExitCode<TException>(int code)
+        where TException : Exception
+    {
+        _exitCodes.Add((typeof(TException), code));
         return this;
     }
 
@@ -153,16 +162,24 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             scriptHost.Settings.UseExclusiveTarget();
         }
 
+        CakeReport? report = null;
+        Exception? failure = null;
+        var exitCode = ExitCodes.Success;
         try
         {
-            await scriptHost.RunTargetsAsync(targets);
-            return ExitCodes.Success;
+            report = await scriptHost.RunTargetsAsync(targets);
         }
         catch (Exception exception)
         {
-            LogFailure(log, exception, arguments.Verbosity);
-            return ExitCodes.TaskFailed;
+            report = (exception as CakeReportException)?.Report;
+            failure = Cause(exception);
+            LogFailure(log, failure, arguments.Verbosity);
+            exitCode = _exitCodes.FirstOrDefault(entry => entry.Exception.IsInstanceOfType(failure)).Code is var code and not 0 ? code : ExitCodes.TaskFailed;
         }
+
+        return arguments.DryRun || arguments.ShowTree || arguments.ShowDescription || _lifetime is null
+            ? exitCode
+            : _lifetime.Completed(context!, report, failure, exitCode);
     }
 
     private IAnsiConsole CreateAnsiConsole()
@@ -267,6 +284,7 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         if (_lifetime is { } lifetime)
         {
             engine.RegisterSetupAction(info => lifetime.Setup(context, info));
+            engine.RegisterTaskSetupAction(info => lifetime.TaskSetup(context, info));
             engine.RegisterTeardownAction(info => lifetime.Teardown(context, info));
         }
     }
@@ -298,16 +316,20 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         return new BuildScriptHost(engine, new DefaultExecutionStrategy(log, printer), context, printer, context.Configuration, log);
     }
 
-    private static void LogFailure(ICakeLog log, Exception exception, Verbosity verbosity)
+    /// <summary>What went wrong, without the wrappers Cake and tasks put around it.</summary>
+    private static Exception Cause(Exception exception)
     {
         var cause = exception is CakeReportException { InnerException: { } inner } ? inner : exception;
-        if (cause is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        while (cause is AggregateException { InnerExceptions.Count: 1 } aggregate)
         {
             cause = aggregate.InnerExceptions[0];
         }
 
-        log.Error(verbosity >= Verbosity.Diagnostic ? cause.ToString() : $"Error: {cause.Message}");
+        return cause;
     }
+
+    private static void LogFailure(ICakeLog log, Exception cause, Verbosity verbosity) =>
+        log.Error(verbosity >= Verbosity.Diagnostic ? cause.ToString() : $"Error: {cause.Message}");
 
     private static string VersionLine(Assembly build)
     {
@@ -347,7 +369,7 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         }
 
         lines.Add(string.Empty);
-        lines.Add("Exit codes: 0 success, 1 a task failed, 2 bad arguments or settings (nothing was changed).");
+        lines.Add("Exit codes: 0 success, 1 a task failed, 2 bad arguments or settings (nothing was changed), 3 the cluster cannot be reached or used, 4 a plan with --detailed-exitcode found changes.");
         return string.Join(Environment.NewLine, lines);
     }
 

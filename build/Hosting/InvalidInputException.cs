@@ -15,4 +15,6 @@ public static class ExitCodes
     public const int Success = 0;
     public const int TaskFailed = 1;
     public const int InvalidInput = 2;
+    public const int ClusterUnreachable = 3;
+    public const int PlanHasChanges = 4;
 }

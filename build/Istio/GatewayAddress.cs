@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Mesh.Build.Catalog;
 using Mesh.Build.Kubernetes;
-using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Istio;
 
@@ -13,57 +13,58 @@ public sealed record GatewayAddress(string? Address, int HttpsPort, string How)
     /// <summary>
     /// The gateway Service's load-balancer address; for a NodePort Service, the first node's address. Waits
     /// for a load balancer at most 60 s (or wait-timeout, when shorter): an address that never comes (kind
-    /// without a load-balancer provider) must not hang the run. Read once per run: the first task that needs it waits.
+    /// without a load-balancer provider) must not hang the run. A plan waits for nothing: a gateway not there
+    /// yet has its address known after the run.
     /// </summary>
-    public static async Task<GatewayAddress> ReadAsync(BuildContext context)
+    public static async Task<GatewayAddress> ReadAsync(Cluster cluster, TimeSpan waitTimeout, bool plan)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var wait = context.Settings.WaitTimeout;
-        return context.Gateway ??= await LookUpAsync(context, wait < LoadBalancerPatience ? wait : LoadBalancerPatience);
-    }
-
-    private static async Task<GatewayAddress> LookUpAsync(BuildContext context, TimeSpan patience)
-    {
-        var deadline = DateTimeOffset.UtcNow + patience;
-        while (true)
+        ArgumentNullException.ThrowIfNull(cluster);
+        var gateway = Components.Gateway;
+        var service = await cluster.GetAsync("v1", "Service", gateway.Release, gateway.Namespace);
+        if (service is null)
         {
-            var service = ClusterObjects.Get(context, "service", MeshLayout.GatewayRelease, MeshLayout.GatewayNamespace)
-                ?? throw new InvalidOperationException(
-                    $"The ingress gateway Service {MeshLayout.GatewayNamespace}/{MeshLayout.GatewayRelease} does not exist; run the InstallIstio target first.");
-            var type = (string?)service["spec"]?["type"] ?? "ClusterIP";
-            switch (type)
-            {
-                case "LoadBalancer":
-                    var ingress = (service["status"]?["loadBalancer"]?["ingress"] as JsonArray)?.FirstOrDefault();
-                    if (((string?)ingress?["ip"] ?? (string?)ingress?["hostname"]) is { } address)
-                    {
-                        return new GatewayAddress(address, 443, "load balancer");
-                    }
+            return plan
+                ? new GatewayAddress(null, 443, "known once the gateway is installed")
+                : throw new InvalidOperationException($"The ingress gateway Service {gateway.Namespace}/{gateway.Release} does not exist; run the InstallIstio target first.");
+        }
 
-                    if (DateTimeOffset.UtcNow >= deadline)
-                    {
-                        return new GatewayAddress(null, 443, $"no load-balancer address was assigned within {patience.TotalSeconds:0} s");
-                    }
+        var type = (string?)service["spec"]?["type"] ?? "ClusterIP";
+        switch (type)
+        {
+            case "LoadBalancer":
+                var patience = plan ? TimeSpan.Zero : waitTimeout < LoadBalancerPatience ? waitTimeout : LoadBalancerPatience;
+                try
+                {
+                    service = await cluster.WaitAsync("v1", "Service", gateway.Release, gateway.Namespace, "given a load-balancer address", LoadBalancerAddress, patience);
+                    return new GatewayAddress(IngressAddress(service), 443, "load balancer");
+                }
+                catch (WaitTimeoutException)
+                {
+                    return new GatewayAddress(null, 443, $"no load-balancer address was assigned within {patience.TotalSeconds:0} s");
+                }
 
-                    await Task.Delay(TimeSpan.FromSeconds(1));
-                    break;
-                case "NodePort":
-                    var nodePort = (int?)(service["spec"]?["ports"] as JsonArray ?? []).FirstOrDefault(port => (int?)port?["port"] == 443)?["nodePort"] ?? 0;
-                    return new GatewayAddress(NodeAddress(context), nodePort, $"node port {nodePort} for https");
-                default:
-                    return new GatewayAddress(null, 443, $"the Service is {type}, reachable only inside the cluster");
-            }
+            case "NodePort":
+                var nodePort = (int?)(service["spec"]?["ports"] as JsonArray ?? []).FirstOrDefault(port => (int?)port?["port"] == 443)?["nodePort"] ?? 0;
+                return new GatewayAddress(await NodeAddressAsync(cluster), nodePort, $"node port {nodePort} for https");
+            default:
+                return new GatewayAddress(null, 443, $"the Service is {type}, reachable only inside the cluster");
         }
     }
 
-    private static string? NodeAddress(BuildContext context)
+    private static WaitState LoadBalancerAddress(JsonObject? service) =>
+        service is not null && IngressAddress(service) is { } address ? WaitState.Ready(address) : WaitState.Pending("no ingress address in its status yet");
+
+    private static string? IngressAddress(JsonObject service)
     {
-        var nodes = context.KubectlGet("nodes", null, context.Kubectl(new KubectlGetSettings()))?["items"] as JsonArray ?? [];
-        return nodes
-            .SelectMany(node => node?["status"]?["addresses"] as JsonArray ?? [])
+        var ingress = (service["status"]?["loadBalancer"]?["ingress"] as JsonArray)?.FirstOrDefault();
+        return (string?)ingress?["ip"] ?? (string?)ingress?["hostname"];
+    }
+
+    private static async Task<string?> NodeAddressAsync(Cluster cluster) =>
+        (await cluster.ListAsync("v1", "Node"))
+            .SelectMany(node => node["status"]?["addresses"] as JsonArray ?? [])
             .Where(address => (string?)address?["type"] is "ExternalIP" or "InternalIP")
             .OrderBy(address => (string?)address?["type"] == "ExternalIP" ? 0 : 1)
             .Select(address => (string?)address?["address"])
             .FirstOrDefault();
-    }
 }

@@ -1,3 +1,4 @@
+using Mesh.Build.Settings;
 
 namespace Mesh.Build.Istio;
 
@@ -12,26 +13,23 @@ public sealed record GatewayHosts(string MailHog, IReadOnlyDictionary<string, st
     /// <summary>Every host, the test application's first: what the certificate and the Gateway cover.</summary>
     public IReadOnlyList<string> All => [MailHog, .. Dashboards.Values];
 
-    /// <summary>The hosts of this run, worked out once (the gateway address is read from the cluster).</summary>
-    public static async Task<GatewayHosts> ForAsync(BuildContext context)
+    /// <summary>
+    /// The hosts for the settings and the gateway's address. In a plan, a gateway with no address yet gets the
+    /// placeholder <c>GATEWAY-IP</c>: what depends on it is created by the run that installs the gateway.
+    /// </summary>
+    public static GatewayHosts For(MeshSettings settings, GatewayAddress gateway)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Hosts is { } known)
-        {
-            return known;
-        }
-
-        var settings = context.Settings;
-        var gateway = await GatewayAddress.ReadAsync(context);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(gateway);
         var suffix = settings.Domain ?? (gateway.Address is { } address && System.Net.IPAddress.TryParse(address, out _)
             ? $"{address}.sslip.io"
+            : settings.Plan ? "GATEWAY-IP.sslip.io"
             : throw new InvalidOperationException(
                 $"No domain is set and the ingress gateway has no IP address to build NAME.IP.sslip.io hosts from ({gateway.How}{(gateway.Address is null ? string.Empty : $": {gateway.Address}")}). " +
                 "Set domain=example.com (and point its records at the gateway), or give the gateway an address: on kind, cloud-provider-kind or MetalLB, or gateway-service-type=NodePort."));
         var dashboards = settings.ExposeDashboards
             ? Dashboard.Enabled(settings).ToDictionary(dashboard => dashboard.Id, dashboard => $"{dashboard.Id}.{suffix}")
             : new Dictionary<string, string>();
-        context.Hosts = new GatewayHosts($"{MailHogName}.{suffix}", dashboards, gateway);
-        return context.Hosts;
+        return new GatewayHosts($"{MailHogName}.{suffix}", dashboards, gateway);
     }
 }

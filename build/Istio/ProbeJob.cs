@@ -1,9 +1,6 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Tools;
-using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Istio;
 
@@ -28,11 +25,12 @@ public sealed partial record ProbeResult(string Name, bool Completed, IReadOnlyL
 /// </summary>
 public static class ProbeJob
 {
-    public static async Task<ProbeResult> RunAsync(BuildContext context, string name, string ns, IReadOnlyDictionary<string, string> labels, string script, string url)
+    public static async Task<ProbeResult> RunAsync(
+        Cluster cluster, string manifests, TimeSpan waitTimeout, string name, string ns, IReadOnlyDictionary<string, string> labels, string script, string url)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var scripts = ManifestTemplate.RenderOne(context.Manifest("mtls/probe-scripts.yaml"), new Dictionary<string, object?> { ["url"] = url });
-        var job = ManifestTemplate.RenderOne(context.Manifest("mtls/probe-job.yaml"), new Dictionary<string, object?>
+        ArgumentNullException.ThrowIfNull(cluster);
+        var scripts = ManifestTemplate.RenderOne(Path.Combine(manifests, "mtls/probe-scripts.yaml"), new Dictionary<string, object?> { ["url"] = url });
+        var job = ManifestTemplate.RenderOne(Path.Combine(manifests, "mtls/probe-job.yaml"), new Dictionary<string, object?>
         {
             ["name"] = name,
             ["namespace"] = ns,
@@ -40,60 +38,43 @@ public static class ProbeJob
             ["script"] = (string?)scripts[script] ?? throw new ArgumentException($"No probe script '{script}'.", nameof(script)),
         });
 
-        Delete(context, name, ns, wait: true);
+        if (await cluster.DeleteAsync("batch/v1", "Job", name, ns))
+        {
+            await cluster.WaitAsync("batch/v1", "Job", name, ns, "gone", gone => gone is null ? WaitState.Ready("deleted") : WaitState.Pending("being deleted"), waitTimeout);
+        }
+
         try
         {
-            ClusterObjects.Converge(context, job);
-            var finished = await WaitAsync(context, name, ns);
-            var log = Logs(context, name, ns);
-            var failed = (finished["status"]?["conditions"] as JsonArray ?? [])
-                .FirstOrDefault(condition => (string?)condition?["type"] == "Failed" && (string?)condition["status"] == "True");
+            await cluster.ApplyAsync(job, force: true);
+            var finished = await cluster.WaitAsync("batch/v1", "Job", name, ns, "finished", Workloads.JobFinished, waitTimeout);
+            var log = await LogsAsync(cluster, name, ns);
+            var failed = Workloads.Condition(finished, "Failed") is { } condition && (string?)condition["status"] == "True" ? condition : null;
             var reason = failed is null ? string.Empty : $"{(string?)failed["reason"]}: {(string?)failed["message"]}";
             return new ProbeResult(name, failed is null, ProbeResult.CodesIn(log), log, reason);
         }
         finally
         {
-            Delete(context, name, ns, wait: false);
+            await cluster.DeleteAsync("batch/v1", "Job", name, ns);
         }
     }
 
-    private static async Task<JsonObject> WaitAsync(BuildContext context, string name, string ns)
+    private static async Task<string> LogsAsync(Cluster cluster, string name, string ns)
     {
-        var deadline = DateTimeOffset.UtcNow + context.Settings.WaitTimeout;
-        while (true)
+        var pod = (await cluster.ListAsync("v1", "Pod", ns, $"job-name={name}"))
+            .OrderByDescending(candidate => (string?)candidate["metadata"]?["creationTimestamp"], StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (pod is null)
         {
-            var job = ClusterObjects.Get(context, "job.v1.batch", name, ns)
-                ?? throw new InvalidOperationException($"The probe Job {ns}/{name} disappeared before it finished.");
-            var done = (job["status"]?["conditions"] as JsonArray ?? []).Any(condition =>
-                (string?)condition?["type"] is "Complete" or "Failed" && (string?)condition["status"] == "True");
-            if (done)
-            {
-                return job;
-            }
-
-            if (DateTimeOffset.UtcNow >= deadline)
-            {
-                throw new TimeoutException(
-                    $"The probe Job {ns}/{name} did not finish within {context.Settings.WaitTimeout}; see `kubectl describe job {name} -n {ns}` (an image that cannot be pulled, or a sidecar that kept running).");
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            return "(no log: the Job has no pod)";
         }
-    }
 
-    private static string Logs(BuildContext context, string name, string ns)
-    {
         try
         {
-            return context.KubectlLogs($"job/{name}", context.Kubectl(new KubectlLogsSettings { Container = "probe" }, ns));
+            return await cluster.GetRawAsync($"/api/v1/namespaces/{ns}/pods/{(string?)pod["metadata"]?["name"]}/log?container=probe");
         }
-        catch (ToolCommandException e)
+        catch (KubernetesApiException e)
         {
-            return $"(no log: {e.LastError})";
+            return $"(no log: {e.Message})";
         }
     }
-
-    // The Job's pods go with it (kubectl deletes in the background by default).
-    private static void Delete(BuildContext context, string name, string ns, bool wait) =>
-        context.KubectlDelete("job", [name], context.Kubectl(new KubectlDeleteSettings { IgnoreNotFound = true, Wait = wait, Timeout = context.Settings.WaitTimeout }, ns));
 }

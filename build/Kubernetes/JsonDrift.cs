@@ -11,41 +11,50 @@ namespace Mesh.Build.Kubernetes;
 public static class JsonDrift
 {
     /// <summary>The paths of the fields in <paramref name="desired"/> that <paramref name="live"/> lacks or holds differently.</summary>
-    public static IReadOnlyList<string> Missing(JsonNode? live, JsonNode? desired)
+    public static IReadOnlyList<string> Missing(JsonNode? live, JsonNode? desired) => [.. MissingFields(live, desired).Select(field => field.Path)];
+
+    /// <summary>As <see cref="Missing"/>, with each field's place in the live object and both values.</summary>
+    public static IReadOnlyList<DriftedField> MissingFields(JsonNode? live, JsonNode? desired)
     {
-        var differences = new List<string>();
-        Compare(live, desired, "", differences, subset: true);
+        var differences = new List<DriftedField>();
+        Compare(live, desired, [], differences, subset: true);
         return differences;
     }
 
     /// <summary>The paths where two documents differ, both ways (chart values: what helm stored against what we pass).</summary>
     public static IReadOnlyList<string> Differences(JsonNode? actual, JsonNode? expected)
     {
-        var differences = new List<string>();
-        Compare(actual, expected, "", differences, subset: false);
-        return differences;
+        var differences = new List<DriftedField>();
+        Compare(actual, expected, [], differences, subset: false);
+        return [.. differences.Select(field => field.Path)];
     }
 
-    private static void Compare(JsonNode? live, JsonNode? desired, string path, List<string> differences, bool subset)
+    private static void Compare(JsonNode? live, JsonNode? desired, List<object> path, List<DriftedField> differences, bool subset)
     {
         switch (desired)
         {
             case JsonObject wanted when live is JsonObject have:
                 foreach (var (key, value) in wanted)
                 {
-                    Compare(have[key], value, $"{path}.{key}", differences, subset);
+                    // An empty map or list, or a null, is what an absent field reads as: the server drops them.
+                    if (subset && IsEmpty(value) && (!have.ContainsKey(key) || IsEmpty(have[key])))
+                    {
+                        continue;
+                    }
+
+                    Compare(have[key], value, [.. path, key], differences, subset);
                 }
 
                 if (!subset)
                 {
-                    differences.AddRange(have.Where(entry => !wanted.ContainsKey(entry.Key)).Select(entry => $"{path}.{entry.Key}"));
+                    differences.AddRange(have.Where(entry => !wanted.ContainsKey(entry.Key)).Select(entry => new DriftedField([.. path, entry.Key], entry.Value, null)));
                 }
 
                 break;
             case JsonArray wanted when live is JsonArray have && have.Count == wanted.Count:
                 for (var i = 0; i < wanted.Count; i++)
                 {
-                    Compare(have[i], wanted[i], $"{path}[{i}]", differences, subset);
+                    Compare(have[i], wanted[i], [.. path, i], differences, subset);
                 }
 
                 break;
@@ -54,10 +63,12 @@ public static class JsonDrift
             case null when live is null:
                 break;
             default:
-                differences.Add(path.Length == 0 ? "." : path);
+                differences.Add(new DriftedField(path, live, desired));
                 break;
         }
     }
+
+    private static bool IsEmpty(JsonNode? node) => node is null or JsonObject { Count: 0 } or JsonArray { Count: 0 };
 
     // Numbers compare by value (helm prints 100 where we wrote 100.0); Kubernetes stores int-or-string fields as
     // given, so a number and its text are not the same value.
@@ -70,4 +81,26 @@ public static class JsonDrift
             var (a, b) when a == b => live.ToJsonString() == desired.ToJsonString(),
             _ => false,
         };
+}
+
+/// <summary>
+/// A field that is not as wanted: where it is (object keys and list indices, as in the live object), what the
+/// cluster holds and what we want.
+/// </summary>
+public sealed record DriftedField(IReadOnlyList<object> Segments, JsonNode? Live, JsonNode? Desired)
+{
+    /// <summary><c>.spec.template.spec.containers[0].image</c>; <c>.</c> for the whole document.</summary>
+    public string Path => Segments.Count == 0
+        ? "."
+        : string.Concat(Segments.Select(segment => segment is int index ? $"[{index}]" : $".{segment}"));
+
+    /// <summary><c>.spec.replicas 0 -> 1</c>, values shortened; without values where they must not be shown (a Secret's data).</summary>
+    public string Describe(bool showValues) =>
+        showValues ? $"{Path} {Show(Live)} -> {Show(Desired)}" : Path;
+
+    private static string Show(JsonNode? node)
+    {
+        var text = node is null ? "(none)" : node.ToJsonString();
+        return text.Length <= 40 ? text : text[..37] + "...";
+    }
 }

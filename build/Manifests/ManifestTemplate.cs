@@ -35,6 +35,25 @@ public static partial class ManifestTemplate
             .ToList();
     }
 
+    /// <summary>
+    /// Every document of YAML that is not ours (a chart's rendered manifest), as JSON objects: the same typing
+    /// of scalars, no placeholders (a <c>${x}</c> there is the chart's text).
+    /// </summary>
+    public static IReadOnlyList<JsonObject> Parse(string yaml, string origin)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ManifestException($"{origin}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
+        }
+
+        return [.. stream.Documents.Select(document => Convert(document.RootNode, origin, null)).OfType<JsonObject>()];
+    }
+
     /// <summary>A file holding one document (chart values, for instance), filled in.</summary>
     public static JsonObject RenderOne(string path, IReadOnlyDictionary<string, object?> values) =>
         Render(path, values) switch
@@ -43,7 +62,7 @@ public static partial class ManifestTemplate
             var many => throw new ManifestException($"{path}: expected one YAML document, found {many.Count}."),
         };
 
-    private static JsonNode? Convert(YamlNode node, string path, IReadOnlyDictionary<string, object?> values) => node switch
+    private static JsonNode? Convert(YamlNode node, string path, IReadOnlyDictionary<string, object?>? values) => node switch
     {
         YamlMappingNode map => new JsonObject(map.Children.Select(entry => KeyValuePair.Create(
             ((YamlScalarNode)entry.Key).Value ?? string.Empty,
@@ -53,16 +72,16 @@ public static partial class ManifestTemplate
         _ => throw new ManifestException($"{path}:{node.Start.Line}: aliases and tags are not supported in our manifests."),
     };
 
-    private static JsonNode? Scalar(YamlScalarNode scalar, string path, IReadOnlyDictionary<string, object?> values)
+    private static JsonNode? Scalar(YamlScalarNode scalar, string path, IReadOnlyDictionary<string, object?>? values)
     {
         var text = scalar.Value ?? string.Empty;
         var whole = Placeholder().Match(text);
-        if (whole.Success && whole.Length == text.Length)
+        if (values is not null && whole.Success && whole.Length == text.Length)
         {
             return ToJson(Lookup(whole.Groups["name"].Value, scalar, path, values));
         }
 
-        if (text.Contains("${", StringComparison.Ordinal))
+        if (values is not null && text.Contains("${", StringComparison.Ordinal))
         {
             return JsonValue.Create(Placeholder().Replace(text, match =>
                 Lookup(match.Groups["name"].Value, scalar, path, values) switch

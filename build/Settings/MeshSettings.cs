@@ -10,6 +10,8 @@ public enum MtlsScope { Mesh, Namespace }
 
 public enum MailServer { MailHog, Mailpit }
 
+public enum Proofs { Always, OnChange, Off }
+
 /// <summary>
 /// The effective, validated settings, typed. Built only by <see cref="SettingsLoader"/>, so every value here
 /// has passed its check; tasks read these and never parse anything themselves.
@@ -56,7 +58,23 @@ public sealed class MeshSettings
         HelmTimeout = helmTimeout;
         Checks.TryParseDuration(Get("wait-timeout"), out var waitTimeout);
         WaitTimeout = waitTimeout;
+        Proofs = ParseEnum<Proofs>(Get("proofs"));
+        Plan = bool.Parse(Get("plan"));
+        DetailedExitCode = bool.Parse(Get("detailed-exitcode"));
+        Report = Get("report");
     }
+
+    /// <summary>When tasks prove their result (the <c>proofs</c> setting).</summary>
+    public Proofs Proofs { get; }
+
+    /// <summary>Plan only: compare and print, change nothing.</summary>
+    public bool Plan { get; }
+
+    /// <summary>With <see cref="Plan"/>: exit 4 when something would change.</summary>
+    public bool DetailedExitCode { get; }
+
+    /// <summary>The report file of the run, absolute.</summary>
+    public string Report { get; }
 
     /// <summary>Every setting's effective value and where it came from, for <c>--print-settings</c>.</summary>
     public IReadOnlyDictionary<string, SettingValue> Values { get; }
@@ -84,13 +102,17 @@ public sealed class MeshSettings
 
     public bool DnsEnabled => DnsProvider != "none";
 
-    /// <summary>Whether a run installs the chart: external-dns only with a DNS provider, a dashboard only when switched on.</summary>
-    public bool Installs(string chartId) => chartId switch
+    /// <summary>Whether a run installs the component: external-dns only with a DNS provider, a dashboard only when switched on.</summary>
+    public bool Installs(Catalog.Component component)
     {
-        "external-dns" => DnsEnabled,
-        _ when SettingsCatalog.Dashboards.Contains(chartId) => Dashboards.Contains(chartId),
-        _ => true,
-    };
+        ArgumentNullException.ThrowIfNull(component);
+        return component.EnabledWhen switch
+        {
+            Catalog.EnabledWhen.DnsProvider => DnsEnabled,
+            Catalog.EnabledWhen.Dashboard => Dashboards.Contains(component.Id),
+            _ => true,
+        };
+    }
 
     public string? DnsCredentialsSecret { get; }
 

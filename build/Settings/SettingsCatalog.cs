@@ -3,7 +3,7 @@ namespace Mesh.Build.Settings;
 /// <summary>Every setting the pipeline reads, with its default. The README's settings table mirrors this list.</summary>
 public static class SettingsCatalog
 {
-    public static readonly string[] Dashboards = ["prometheus", "grafana", "kiali", "jaeger"];
+    public static readonly string[] Dashboards = [.. Catalog.Components.All.Where(component => component.EnabledWhen == Catalog.EnabledWhen.Dashboard).Select(component => component.Id)];
 
     public static readonly string[] GatewayServiceTypes = ["LoadBalancer", "NodePort", "ClusterIP"];
 
@@ -38,6 +38,10 @@ public static class SettingsCatalog
         new("tracing-sampling", "100", "percentage of requests traced (0-100)", Checks.Percentage),
         new("helm-timeout", "10m", "how long one helm install or upgrade may take", Checks.Duration),
         new("wait-timeout", "5m", "how long to wait for a resource to become ready", Checks.Duration),
+        new("proofs", "always", "when tasks prove their result: always, on-change (the mTLS and traffic proofs only when the run changed something) or off", Checks.OneOf("always", "on-change", "off")),
+        new("plan", "false", "compare what the run would install with the cluster and print the difference per task; changes nothing", Checks.Boolean),
+        new("detailed-exitcode", "false", "with plan: exit 4 when something would change, 0 when nothing would", Checks.Boolean),
+        new("report", "artifacts/report.json", "where the run's report (tasks, items and their outcomes) is written", Checks.Any, IsPath: true),
     ];
 
     public static SettingDefinition? Find(string key) =>

@@ -1,28 +1,26 @@
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
+using Mesh.Build.Catalog;
 using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
-using Mesh.Build.Istio;
-using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
 [TaskName("ConfigureExternalDns")]
 [TaskDescription("Installs external-dns, which writes DNS records for the gateway hosts (skipped when dns-provider is none)")]
 [InstallsCharts("external-dns")]
-public sealed class ConfigureExternalDns : FrostingTask<BuildContext>
+public sealed class ConfigureExternalDns : AsyncFrostingTask<BuildContext>
 {
     public override string SkippedMessage =>
         "DNS is off (dns-provider=none); hosts are NAME.DOMAIN, or NAME.GATEWAY-IP.sslip.io without a domain";
 
     public override bool ShouldRun(BuildContext context) => context.Settings.DnsEnabled;
 
-    public override void Run(BuildContext context)
+    public override async Task RunAsync(BuildContext context)
     {
-        context.RequireTools();
         var settings = context.Settings;
+        var component = Components.ExternalDns;
         var values = new Dictionary<string, object?>
         {
             ["dns-provider"] = settings.DnsProvider,
@@ -30,11 +28,11 @@ public sealed class ConfigureExternalDns : FrostingTask<BuildContext>
             ["dns-txt-owner-id"] = settings.DnsTxtOwnerId,
             ["domain"] = settings.Domain,
         };
-        var chartValues = ManifestTemplate.RenderOne(context.Manifest("values/external-dns.yaml"), values);
+        var chartValues = ManifestTemplate.RenderOne(context.Manifest(component.ValuesFile), values);
 
         if (settings.DnsCredentialsSecret is { } secret)
         {
-            RequireCredentialsSecret(context, secret);
+            await RequireCredentialsSecretAsync(context, secret, component.Namespace);
             values["dns-credentials-secret"] = secret;
             var providers = ManifestTemplate.RenderOne(context.Manifest("values/external-dns-providers.yaml"), values);
             values["provider-env"] = providers[settings.DnsProvider] ?? new JsonArray();
@@ -44,20 +42,20 @@ public sealed class ConfigureExternalDns : FrostingTask<BuildContext>
             }
         }
 
-        Releases.Converge(context, new ReleaseSpec("external-dns", MeshLayout.ExternalDnsNamespace, "external-dns", chartValues));
-        ClusterObjects.WaitForDeployment(context, MeshLayout.ExternalDnsNamespace, "external-dns");
-        context.Log.Information("external-dns is available: provider {0}, domain {1}, owner id {2}, policy {3}", settings.DnsProvider, settings.Domain, settings.DnsTxtOwnerId, settings.DnsPolicy);
+        await context.Releases.ConvergeAsync(new ReleaseSpec(component, component.Release, chartValues));
+        await context.Objects.WaitForDeploymentAsync(component.Namespace, component.Deployment!);
+        context.Log.Information("external-dns: provider {0}, domain {1}, owner id {2}, policy {3}", settings.DnsProvider, settings.Domain, settings.DnsTxtOwnerId, settings.DnsPolicy);
     }
 
-    // Only the Secret's name is asked for: its contents never pass through the pipeline.
-    private static void RequireCredentialsSecret(BuildContext context, string secret)
+    // Only the Secret's existence is asked for: its contents never pass through the pipeline.
+    private static async Task RequireCredentialsSecretAsync(BuildContext context, string secret, string ns)
     {
-        var found = context.KubectlNames("secret", secret, context.Kubectl(new KubectlGetSettings { IgnoreNotFound = true }, MeshLayout.ExternalDnsNamespace));
+        var found = await context.Cluster.ListAsync("v1", "Secret", ns, fieldSelector: $"metadata.name={secret}");
         if (found.Count == 0)
         {
             throw new InvalidOperationException(
-                $"ConfigureExternalDns: the Secret '{secret}' (dns-credentials-secret) does not exist in namespace {MeshLayout.ExternalDnsNamespace}, so external-dns could not reach {context.Settings.DnsProvider}. " +
-                $"Create it first, e.g. `kubectl create namespace {MeshLayout.ExternalDnsNamespace}; kubectl create secret generic {secret} -n {MeshLayout.ExternalDnsNamespace} --from-file=credentials=PATH`. Nothing was installed.");
+                $"ConfigureExternalDns: the Secret '{secret}' (dns-credentials-secret) does not exist in namespace {ns}, so external-dns could not reach {context.Settings.DnsProvider}. " +
+                $"Create it first, e.g. `kubectl create namespace {ns}; kubectl create secret generic {secret} -n {ns} --from-file=credentials=PATH`. Nothing was installed.");
         }
     }
 }

@@ -6,8 +6,8 @@ using Mesh.Build.Certificates;
 using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
 using Mesh.Build.Kubernetes;
+using Mesh.Build.Reporting;
 using Mesh.Build.Settings;
-using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
@@ -21,9 +21,8 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        context.RequireTools();
         var settings = context.Settings;
-        var hosts = await GatewayHosts.ForAsync(context);
+        var hosts = await context.GatewayHostsAsync();
         context.Log.Information("gateway hosts: {0}", string.Join(", ", hosts.All));
         var values = new Dictionary<string, object?>
         {
@@ -37,16 +36,16 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
 
         var certificate = settings.TlsMode switch
         {
-            TlsMode.SelfSigned => ConvergeSelfSigned(context, hosts, values),
-            TlsMode.ExistingSecret => CheckExistingSecret(context, hosts),
-            _ => RequestFromCertManager(context, values),
+            TlsMode.SelfSigned => await ConvergeSelfSignedAsync(context, hosts, values),
+            TlsMode.ExistingSecret => await CheckExistingSecretAsync(context, hosts),
+            _ => await RequestFromCertManagerAsync(context, values),
         };
 
-        ClusterObjects.ConvergeManifest(context, "gateway/gateway.yaml", values);
+        await context.Objects.ConvergeManifestAsync("gateway/gateway.yaml", values);
         foreach (var (id, host) in hosts.Dashboards)
         {
             var dashboard = Dashboard.All.Single(candidate => candidate.Id == id);
-            ClusterObjects.ConvergeManifest(context, "gateway/dashboard-virtualservice.yaml", new Dictionary<string, object?>(values)
+            await context.Objects.ConvergeManifestAsync("gateway/dashboard-virtualservice.yaml", new Dictionary<string, object?>(values)
             {
                 ["name"] = dashboard.Id,
                 ["host"] = host,
@@ -56,14 +55,17 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
             });
         }
 
-        await CheckHandshakeAsync(context, hosts, certificate);
+        if (certificate is not null)
+        {
+            await context.Proofs.RunAsync("the gateway serves our certificate", ProofCost.ReadOnly, () => CheckHandshakeAsync(context, hosts, certificate));
+        }
     }
 
     /// <summary>Keeps the CA and server certificate across runs; issues new ones only when missing, changed or close to expiry.</summary>
-    private static X509Certificate2 ConvergeSelfSigned(BuildContext context, GatewayHosts hosts, Dictionary<string, object?> values)
+    private static async Task<X509Certificate2> ConvergeSelfSignedAsync(BuildContext context, GatewayHosts hosts, Dictionary<string, object?> values)
     {
-        var caSecret = ReadSecret(context, CaSecret);
-        var tlsSecret = ReadSecret(context, context.Settings.TlsSecret);
+        var caSecret = await ReadSecretAsync(context, CaSecret);
+        var tlsSecret = await ReadSecretAsync(context, context.Settings.TlsSecret);
         var plan = GatewayCertificates.Plan(
             new GatewayCertificateRequest(hosts.All),
             caSecret is null ? null : new PemPair(Field(caSecret, "ca.crt"), Field(caSecret, "ca.key")),
@@ -76,15 +78,15 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
         values["ca-key"] = Base64(plan.Ca.PrivateKeyPem);
         values["tls-crt"] = Base64(plan.TlsCertificatePem);
         values["tls-key"] = Base64(plan.Server.PrivateKeyPem);
-        ClusterObjects.ConvergeManifest(context, "gateway/ca-secret.yaml", values);
-        ClusterObjects.ConvergeManifest(context, "gateway/tls-secret.yaml", values);
+        await context.Objects.ConvergeManifestAsync("gateway/ca-secret.yaml", values);
+        await context.Objects.ConvergeManifestAsync("gateway/tls-secret.yaml", values);
         return X509Certificate2.CreateFromPem(plan.Server.CertificatePem);
     }
 
-    private static X509Certificate2 CheckExistingSecret(BuildContext context, GatewayHosts hosts)
+    private static async Task<X509Certificate2> CheckExistingSecretAsync(BuildContext context, GatewayHosts hosts)
     {
         var name = context.Settings.TlsSecret;
-        var secret = ReadSecret(context, name)
+        var secret = await ReadSecretAsync(context, name)
             ?? throw new InvalidOperationException(
                 $"ConfigureGateway: tls-mode is existing-secret but the Secret '{name}' (tls-secret) does not exist in {MeshLayout.GatewayNamespace}, where the gateway reads it. " +
                 $"Create it: `kubectl create secret tls {name} -n {MeshLayout.GatewayNamespace} --cert=CERT.pem --key=KEY.pem`.");
@@ -108,25 +110,34 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
         return X509Certificate2.CreateFromPem(Field(secret, "tls.crt"));
     }
 
-    private static X509Certificate2 RequestFromCertManager(BuildContext context, Dictionary<string, object?> values)
+    /// <summary>Null in a plan: cert-manager issues the certificate only once the run asks it to.</summary>
+    private static async Task<X509Certificate2?> RequestFromCertManagerAsync(BuildContext context, Dictionary<string, object?> values)
     {
-        if (context.KubectlNames("crd", CertificateCrd, context.Kubectl(new KubectlGetSettings { IgnoreNotFound = true })).Count == 0)
+        if (await context.Cluster.GetAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", CertificateCrd, null) is null)
         {
             throw new InvalidOperationException(
                 $"ConfigureGateway: tls-mode is cert-manager but cert-manager is not installed (no {CertificateCrd} CRD). " +
                 "Install it (its chart with crds.enabled=true) and a ClusterIssuer, or use tls-mode=self-signed.");
         }
 
-        ClusterObjects.ConvergeManifest(context, "gateway/certificate.yaml", values);
+        await context.Objects.ConvergeManifestAsync("gateway/certificate.yaml", values);
+        if (context.Settings.Plan)
+        {
+            return null;
+        }
+
         var name = context.Settings.TlsSecret;
-        context.KubectlWait($"certificate.cert-manager.io/{name}", context.Kubectl(new KubectlWaitSettings { For = "condition=Ready", Timeout = context.Settings.WaitTimeout }, MeshLayout.GatewayNamespace));
+        await context.Cluster.WaitAsync("cert-manager.io/v1", "Certificate", name, MeshLayout.GatewayNamespace, "Ready", certificate =>
+            (string?)Workloads.Condition(certificate, "Ready")?["status"] == "True"
+                ? WaitState.Ready("Ready")
+                : WaitState.Pending((string?)Workloads.Condition(certificate, "Ready")?["message"] ?? "no Ready condition yet"), context.Settings.WaitTimeout);
         context.Log.Information("cert-manager issued {0}/{1} with ClusterIssuer {2}", MeshLayout.GatewayNamespace, name, context.Settings.CertManagerIssuer);
-        var secret = ReadSecret(context, name) ?? throw new InvalidOperationException($"ConfigureGateway: cert-manager reports {name} Ready but the Secret is missing.");
+        var secret = await ReadSecretAsync(context, name) ?? throw new InvalidOperationException($"ConfigureGateway: cert-manager reports {name} Ready but the Secret is missing.");
         return X509Certificate2.CreateFromPem(Field(secret, "tls.crt"));
     }
 
     /// <summary>On a cluster this machine can reach, the gateway must present our certificate for the test application's host.</summary>
-    private static async Task CheckHandshakeAsync(BuildContext context, GatewayHosts hosts, X509Certificate2 expected)
+    private static async Task<string> CheckHandshakeAsync(BuildContext context, GatewayHosts hosts, X509Certificate2 expected)
     {
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -134,14 +145,12 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
             var handshake = await GatewayHandshake.TryAsync(hosts.Gateway, hosts.MailHog, TimeSpan.FromSeconds(3));
             if (handshake.Certificate is null)
             {
-                context.Log.Information("TLS check of {0} skipped: {1}", hosts.MailHog, handshake.Detail);
-                return;
+                return $"TLS check of {hosts.MailHog} skipped: {handshake.Detail}";
             }
 
             if (handshake.Certificate.Thumbprint == expected.Thumbprint)
             {
-                context.Log.Information("TLS handshake with {0} at {1} returned our certificate (serial {2})", hosts.MailHog, handshake.Detail, expected.SerialNumber);
-                return;
+                return $"TLS handshake with {hosts.MailHog} at {handshake.Detail} returned our certificate (serial {expected.SerialNumber})";
             }
 
             // A certificate that does not even name the host was not served by our Gateway: a proxy between
@@ -153,7 +162,7 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
                     hosts.MailHog,
                     handshake.Detail,
                     handshake.Certificate.Subject);
-                return;
+                return $"inconclusive: {handshake.Detail} answered with {handshake.Certificate.Subject}";
             }
 
             // SDS pushes a new certificate within seconds; give it that long before calling it wrong.
@@ -169,8 +178,8 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
     }
 
     // The Secret's contents stay in memory: they are never logged.
-    private static JsonObject? ReadSecret(BuildContext context, string name) =>
-        ClusterObjects.Get(context, "secret", name, MeshLayout.GatewayNamespace);
+    private static Task<JsonObject?> ReadSecretAsync(BuildContext context, string name) =>
+        context.Cluster.GetAsync("v1", "Secret", name, MeshLayout.GatewayNamespace);
 
     private static string Field(JsonObject secret, string key) =>
         (string?)secret["data"]?[key] is { } encoded ? Encoding.UTF8.GetString(Convert.FromBase64String(encoded)) : string.Empty;

@@ -2,11 +2,10 @@ using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
-using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
+using Mesh.Build.Reporting;
 using Mesh.Build.Settings;
 using Mesh.Build.Tools.Istioctl;
-using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
@@ -17,10 +16,9 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        context.RequireTools();
         var settings = context.Settings;
         var ns = settings.MailHogNamespace;
-        var hosts = await GatewayHosts.ForAsync(context);
+        var hosts = await context.GatewayHostsAsync();
         var server = ManifestTemplate.RenderOne(context.Manifest("mailhog/servers.yaml"), new Dictionary<string, object?>())[ServerKey(settings.MailServer)]!.AsObject();
         var values = new Dictionary<string, object?>
         {
@@ -34,22 +32,25 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
             ["gateway"] = $"{MeshLayout.GatewayNamespace}/mesh-gateway",
         };
 
-        var objects = ClusterObjects.ConvergeManifest(context, "mailhog/mailhog.yaml", values);
+        var objects = await context.Objects.ConvergeManifestAsync("mailhog/mailhog.yaml", values);
 
-        ClusterObjects.WaitForDeployment(context, ns, "mailhog");
-        RequireSidecars(context, ns);
+        await context.Objects.WaitForDeploymentAsync(ns, "mailhog");
+        await context.Proofs.RunAsync("every MailHog pod runs istio-proxy", ProofCost.ReadOnly, () => RequireSidecarsAsync(context, ns));
         context.Log.Information("{0} UI routed at https://{1} (VirtualService {2}/mailhog through {3}/mesh-gateway)", ServerKey(settings.MailServer), hosts.MailHog, ns, MeshLayout.GatewayNamespace);
-        ShowInjectionByPodLabel(context);
-        ShowManualInjection(context, objects.Single(obj => (string?)obj["kind"] == "Deployment"));
+        if (!settings.Plan)
+        {
+            await ShowInjectionByPodLabelAsync(context);
+            ShowManualInjection(context, objects.Single(obj => (string?)obj["kind"] == "Deployment"));
+        }
     }
 
     private static string ServerKey(MailServer server) => server.ToString().ToLowerInvariant();
 
     /// <summary>Injection happens when a pod is created: a pod without the proxy was created before the namespace was labelled.</summary>
-    private static void RequireSidecars(BuildContext context, string ns)
+    private static async Task<string> RequireSidecarsAsync(BuildContext context, string ns)
     {
-        var pods = (context.KubectlGet("pods", null, context.Kubectl(new KubectlGetSettings { Selector = "app=mailhog" }, ns))?["items"] as JsonArray ?? [])
-            .Where(pod => pod?["metadata"]?["deletionTimestamp"] is null)
+        var pods = (await context.Cluster.ListAsync("v1", "Pod", ns, "app=mailhog"))
+            .Where(pod => pod["metadata"]?["deletionTimestamp"] is null)
             .ToList();
         var bare = pods.Where(pod => !Sidecars.HasProxy(pod)).Select(pod => (string?)pod?["metadata"]?["name"]).ToList();
         if (pods.Count == 0 || bare.Count > 0)
@@ -60,17 +61,14 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
                 $"check the label with `kubectl get namespace {ns} --show-labels`.");
         }
 
-        foreach (var pod in pods)
-        {
-            context.Log.Information("{0}/{1} runs istio-proxy (injected: namespace label)", ns, (string?)pod?["metadata"]?["name"]);
-        }
+        return $"{string.Join(", ", pods.Select(pod => $"{ns}/{(string?)pod["metadata"]?["name"]}"))} run{(pods.Count == 1 ? "s" : string.Empty)} istio-proxy (injected: namespace label)";
     }
 
     /// <summary>The chapter's other way: a pod that opts in by label in a namespace without the injection label; the gateway's pods are such pods.</summary>
-    private static void ShowInjectionByPodLabel(BuildContext context)
+    private static async Task ShowInjectionByPodLabelAsync(BuildContext context)
     {
         var selector = string.Join(",", MeshLayout.InjectionPodLabels(context.Settings.IstioRevision).Select(label => $"{label.Key}={label.Value}"));
-        var pods = context.KubectlGet("pods", null, context.Kubectl(new KubectlGetSettings { Selector = selector }, MeshLayout.GatewayNamespace))?["items"] as JsonArray ?? [];
+        var pods = await context.Cluster.ListAsync("v1", "Pod", MeshLayout.GatewayNamespace, selector);
         var injected = pods.Count(Sidecars.HasProxy);
         context.Log.Information(
             "injection by pod label: {0} of {1} pods labelled {2} in {3} (a namespace without the injection label) run istio-proxy",

@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
-using Mesh.Build.Kubernetes;
+using Mesh.Build.Reporting;
 using Mesh.Build.Settings;
-using Mesh.Build.Tools.Kubectl;
 
 namespace Mesh.Build.Tasks;
 
@@ -18,22 +17,21 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        context.RequireTools();
         var settings = context.Settings;
         var mode = settings.MtlsMode.ToString().ToUpperInvariant();
         var ns = settings.MailHogNamespace;
         var policyNamespace = settings.MtlsScope == MtlsScope.Mesh ? MeshLayout.IstioNamespace : ns;
-        ClusterObjects.ConvergeManifest(context, "mtls/peer-authentication.yaml", new Dictionary<string, object?> { ["namespace"] = policyNamespace, ["mode"] = mode });
+        await context.Objects.ConvergeManifestAsync("mtls/peer-authentication.yaml", new Dictionary<string, object?> { ["namespace"] = policyNamespace, ["mode"] = mode });
 
-        ReportEffectivePolicy(context, ns, mode);
-        await ProveAsync(context, ns, settings.MtlsMode);
+        await context.Proofs.RunAsync($"MailHog's effective mTLS policy is {mode}", ProofCost.ReadOnly, () => ReportEffectivePolicyAsync(context, ns, mode));
+        await context.Proofs.RunAsync("plaintext from outside the mesh and mutual TLS from inside", ProofCost.Writes, () => ProveAsync(context, ns, settings.MtlsMode));
     }
 
     /// <summary>Reads back every PeerAuthentication and resolves MailHog's policy as istiod does; a narrower policy may override ours.</summary>
-    private static void ReportEffectivePolicy(BuildContext context, string ns, string expected)
+    private static async Task<string> ReportEffectivePolicyAsync(BuildContext context, string ns, string expected)
     {
-        var policies = context.KubectlGet("peerauthentications.security.istio.io", null, context.Kubectl(new KubectlGetSettings { AllNamespaces = true }))?["items"] as JsonArray ?? [];
-        var deployment = ClusterObjects.Get(context, "deployment.v1.apps", "mailhog", ns)
+        var policies = new JsonArray([.. (await context.Cluster.ListAsync("security.istio.io/v1", "PeerAuthentication")).Select(policy => (JsonNode)policy)]);
+        var deployment = await context.Cluster.GetAsync("apps/v1", "Deployment", "mailhog", ns)
             ?? throw new InvalidOperationException($"EnforceMtls: deployment {ns}/mailhog does not exist; run the DeployMailHog target first.");
         var labels = (deployment["spec"]?["template"]?["metadata"]?["labels"] as JsonObject ?? [])
             .ToDictionary(label => label.Key, label => (string?)label.Value ?? string.Empty);
@@ -55,20 +53,22 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
                 $"EnforceMtls: {expected} was applied, but MailHog's effective mTLS on port {UiPort} is {ui.Mode} ({resolution.Source}; {ui.Source}). " +
                 "A narrower PeerAuthentication overrides ours: list them with `kubectl get peerauthentication -A` and remove or change it.");
         }
+
+        return $"port {UiPort}: {ui.Mode} ({ui.Source})";
     }
 
     /// <summary>
     /// A plaintext call from a pod opted out of the mesh must be refused under STRICT and accepted under PERMISSIVE;
     /// a call from inside the mesh must succeed either way.
     /// </summary>
-    private static async Task ProveAsync(BuildContext context, string ns, MtlsMode mode)
+    private static async Task<string> ProveAsync(BuildContext context, string ns, MtlsMode mode)
     {
         var url = $"http://mailhog.{ns}.svc.cluster.local:{UiPort}/";
         var outsideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-outside", ["sidecar.istio.io/inject"] = "false" };
         var insideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-inside" };
         var results = await Task.WhenAll(
-            ProbeJob.RunAsync(context, "mtls-probe-outside", ns, outsideLabels, "outside", url),
-            ProbeJob.RunAsync(context, "mtls-probe-inside", ns, insideLabels, "inside", url));
+            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-outside", ns, outsideLabels, "outside", url),
+            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-inside", ns, insideLabels, "inside", url));
         var (outside, inside) = (results[0], results[1]);
         context.Log.Information("without a sidecar: {0}", outside.Describe());
         context.Log.Information("inside the mesh:   {0}", inside.Describe());
@@ -94,9 +94,8 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
             throw new InvalidOperationException($"EnforceMtls: the mTLS proof failed:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         }
 
-        context.Log.Information(
-            mode == MtlsMode.Strict
-                ? "mTLS is enforced: plaintext from outside the mesh is refused, mutual TLS from inside is accepted"
-                : "mTLS is permissive: both plaintext and mutual TLS are accepted");
+        return mode == MtlsMode.Strict
+            ? "mTLS is enforced: plaintext from outside the mesh is refused, mutual TLS from inside is accepted"
+            : "mTLS is permissive: both plaintext and mutual TLS are accepted";
     }
 }

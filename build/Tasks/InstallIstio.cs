@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
+using Mesh.Build.Catalog;
 using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Tools.Kubectl;
+using Mesh.Build.Reporting;
 
 namespace Mesh.Build.Tasks;
 
@@ -17,7 +18,6 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        context.RequireTools();
         var settings = context.Settings;
         var revision = settings.IstioRevision;
         var values = new Dictionary<string, object?>
@@ -31,42 +31,41 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
             ["injection-labels"] = MeshLayout.InjectionPodLabels(revision),
         };
 
-        // istiod edits its webhooks' failurePolicy at run time; ForceConflicts keeps an upgrade from failing on it.
-        var istiod = MeshLayout.Istiod(revision);
-        Releases.Converge(context, new ReleaseSpec(istiod, MeshLayout.IstioNamespace, "istiod", Values(context, "istiod", values), ForceConflicts: true));
-        ClusterObjects.WaitForDeployment(context, MeshLayout.IstioNamespace, istiod);
+        var istiod = Components.Istiod;
+        await context.Releases.ConvergeAsync(new ReleaseSpec(istiod, istiod.ReleaseFor(revision), Values(context, istiod, values)));
+        await context.Objects.WaitForDeploymentAsync(istiod.Namespace, istiod.DeploymentFor(revision)!);
 
         // Gateway pods are injected when created: the injector must answer before the gateway is installed.
-        ConvergeGatewayNamespace(context, values);
-        await WaitForInjectionAsync(context, values);
-        Releases.Converge(context, new ReleaseSpec(MeshLayout.GatewayRelease, MeshLayout.GatewayNamespace, "gateway", Values(context, "gateway", values)));
-        ClusterObjects.WaitForDeployment(context, MeshLayout.GatewayNamespace, MeshLayout.GatewayRelease);
+        await ConvergeGatewayNamespaceAsync(context, values);
+        await context.Proofs.RunAsync("the sidecar injector answers", ProofCost.Writes, () => WaitForInjectionAsync(context, values));
+        var gateway = Components.Gateway;
+        await context.Releases.ConvergeAsync(new ReleaseSpec(gateway, gateway.Release, Values(context, gateway, values)));
+        await context.Objects.WaitForDeploymentAsync(gateway.Namespace, gateway.Deployment!);
         await ReportGatewayAddressAsync(context);
 
         var dashboards = Dashboard.Enabled(settings);
         if (settings.Dashboards.Contains("jaeger"))
         {
-            ClusterObjects.ConvergeManifest(context, "istio/telemetry.yaml", values);
+            await context.Objects.ConvergeManifestAsync("istio/telemetry.yaml", values);
         }
 
         // The dashboards do not depend on each other: install them side by side.
-        await Task.WhenAll(dashboards.Select(dashboard => Task.Run(() => Releases.Converge(
-            context,
-            new ReleaseSpec(dashboard.Release, MeshLayout.IstioNamespace, dashboard.Id, Values(context, dashboard.Id, values))))));
+        await Task.WhenAll(dashboards.Select(dashboard => Task.Run(() => context.Releases.ConvergeAsync(
+            new ReleaseSpec(dashboard.Component, dashboard.Component.Release, Values(context, dashboard.Component, values))))));
         foreach (var dashboard in dashboards)
         {
-            ClusterObjects.WaitForDeployment(context, MeshLayout.IstioNamespace, dashboard.Deployment);
+            await context.Objects.WaitForDeploymentAsync(dashboard.Component.Namespace, dashboard.Component.Deployment!);
         }
 
-        RequireInjectorWebhook(context, revision);
+        await context.Proofs.RunAsync("the sidecar injector's webhook is present", ProofCost.ReadOnly, () => RequireInjectorWebhookAsync(context, revision));
     }
 
-    private static JsonObject Values(BuildContext context, string chartId, IReadOnlyDictionary<string, object?> values) =>
-        ManifestTemplate.RenderOne(context.Manifest($"values/{chartId}.yaml"), values);
+    private static JsonObject Values(BuildContext context, Component component, IReadOnlyDictionary<string, object?> values) =>
+        ManifestTemplate.RenderOne(context.Manifest(component.ValuesFile), values);
 
-    private static void ConvergeGatewayNamespace(BuildContext context, IReadOnlyDictionary<string, object?> values)
+    private static async Task ConvergeGatewayNamespaceAsync(BuildContext context, IReadOnlyDictionary<string, object?> values)
     {
-        var live = ClusterObjects.Get(context, "namespace", MeshLayout.GatewayNamespace, null);
+        var live = await context.Cluster.GetAsync("v1", "Namespace", MeshLayout.GatewayNamespace, null);
         if ((string?)live?["metadata"]?["labels"]?["istio-injection"] == "disabled")
         {
             throw new InvalidOperationException(
@@ -74,34 +73,29 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
                 $"Remove the label: `kubectl label namespace {MeshLayout.GatewayNamespace} istio-injection-`.");
         }
 
-        ClusterObjects.ConvergeManifest(context, "istio/ingress-namespace.yaml", values);
+        await context.Objects.ConvergeManifestAsync("istio/ingress-namespace.yaml", values);
     }
 
     /// <summary>Sends a labelled pod as a server-side dry run until it comes back with an istio-proxy container.</summary>
-    private static async Task WaitForInjectionAsync(BuildContext context, IReadOnlyDictionary<string, object?> values)
+    private static async Task<string> WaitForInjectionAsync(BuildContext context, IReadOnlyDictionary<string, object?> values)
     {
-        var pod = ManifestTemplate.RenderOne(context.Manifest("istio/injection-check.yaml"), values);
-        var file = Path.Combine(context.ScratchDirectory, "injection-check.json");
-        await File.WriteAllTextAsync(file, pod.ToJsonString());
-        var settings = context.Kubectl(new KubectlApplySettings { DryRun = KubectlDryRun.Server, Output = "json", FieldManager = ClusterObjects.FieldManager });
-        settings.Files.Add(file);
+        var pod = context.Objects.Render("istio/injection-check.yaml", values).Single();
         var deadline = DateTimeOffset.UtcNow + context.Settings.WaitTimeout;
         var answer = "no answer yet";
         while (DateTimeOffset.UtcNow < deadline)
         {
             try
             {
-                if (Sidecars.HasProxy(JsonNode.Parse(context.KubectlApply(settings).Text)))
+                if (Sidecars.HasProxy(await context.Cluster.ApplyAsync(pod, force: true, dryRun: true)))
                 {
-                    context.Log.Information("the sidecar injector answers: a test pod in {0} came back with istio-proxy", MeshLayout.GatewayNamespace);
-                    return;
+                    return $"a test pod in {MeshLayout.GatewayNamespace} came back with istio-proxy";
                 }
 
                 answer = "the pod came back without an istio-proxy container";
             }
-            catch (Tools.ToolCommandException e)
+            catch (KubernetesApiException e)
             {
-                answer = e.LastError;
+                answer = e.Message;
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2));
@@ -114,7 +108,7 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
 
     private static async Task ReportGatewayAddressAsync(BuildContext context)
     {
-        var gateway = await GatewayAddress.ReadAsync(context);
+        var gateway = await context.GatewayAddressAsync();
         if (gateway.Address is not null)
         {
             context.Log.Information("ingress gateway address: {0} ({1})", gateway.Address, gateway.How);
@@ -126,14 +120,15 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
             gateway.How);
     }
 
-    private static void RequireInjectorWebhook(BuildContext context, string? revision)
+    private static async Task<string> RequireInjectorWebhookAsync(BuildContext context, string? revision)
     {
         var webhook = MeshLayout.SidecarInjector(revision);
-        if (context.KubectlNames("mutatingwebhookconfiguration", webhook, context.Kubectl(new KubectlGetSettings { IgnoreNotFound = true })).Count == 0)
+        if (await context.Cluster.GetAsync("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", webhook, null) is null)
         {
-            throw new InvalidOperationException($"InstallIstio: the sidecar injector's MutatingWebhookConfiguration {webhook} is missing after installing istiod; check `helm get manifest {MeshLayout.Istiod(revision)} -n {MeshLayout.IstioNamespace}`.");
+            throw new InvalidOperationException(
+                $"InstallIstio: the sidecar injector's MutatingWebhookConfiguration {webhook} is missing after installing istiod; check `helm get manifest {Components.Istiod.ReleaseFor(revision)} -n {MeshLayout.IstioNamespace}`.");
         }
 
-        context.Log.Information("sidecar injector webhook {0} is present", webhook);
+        return $"sidecar injector webhook {webhook} is present";
     }
 }

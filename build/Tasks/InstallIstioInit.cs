@@ -1,9 +1,10 @@
-using Cake.Core.Diagnostics;
+using Mesh.Build.Catalog;
 using Mesh.Build.Charts;
 using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
+using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
-using Mesh.Build.Tools.Kubectl;
+using Mesh.Build.Reporting;
 
 namespace Mesh.Build.Tasks;
 
@@ -11,28 +12,36 @@ namespace Mesh.Build.Tasks;
 [IsDependentOn(typeof(ConfigureExternalDns))]
 [TaskDescription("Installs Istio's CRDs and cluster-wide resources with the base chart (what istio-init did in Istio 1.x) and waits until every Istio CRD is Established")]
 [InstallsCharts("base")]
-public sealed class InstallIstioInit : FrostingTask<BuildContext>
+public sealed class InstallIstioInit : AsyncFrostingTask<BuildContext>
 {
     private const string IstioCrds = "app.kubernetes.io/part-of=istio";
 
-    public override void Run(BuildContext context)
+    public override async Task RunAsync(BuildContext context)
     {
-        context.RequireTools();
-        var values = ManifestTemplate.RenderOne(context.Manifest("values/base.yaml"), new Dictionary<string, object?>
+        var values = ManifestTemplate.RenderOne(context.Manifest(Components.Base.ValuesFile), new Dictionary<string, object?>
         {
             ["default-revision"] = context.Settings.IstioRevision ?? "default",
             ["istio-namespace"] = MeshLayout.IstioNamespace,
         });
-        Releases.Converge(context, new ReleaseSpec("istio-base", MeshLayout.IstioNamespace, "base", values, ForceConflicts: true));
+        await context.Releases.ConvergeAsync(new ReleaseSpec(Components.Base, Components.Base.Release, values));
 
-        var crds = context.KubectlNames("crd", null, context.Kubectl(new KubectlGetSettings { Selector = IstioCrds }));
-        if (crds.Count == 0)
+        await context.Proofs.RunAsync("every Istio CRD is Established", ProofCost.ReadOnly, async () =>
         {
-            throw new InvalidOperationException(
-                $"InstallIstioInit: the base chart installed no CRD labelled {IstioCrds}; Istio's CRDs carry that label since 1.24. Check the chart ({context.Charts.Resolve("base").Origin}).");
-        }
+            var crds = await context.Cluster.ListAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", labelSelector: IstioCrds);
+            if (crds.Count == 0)
+            {
+                throw new InvalidOperationException(
+                    $"InstallIstioInit: the base chart installed no CRD labelled {IstioCrds}; Istio's CRDs carry that label since 1.24. Check the chart ({context.Charts.Resolve("base").Origin}).");
+            }
 
-        context.KubectlWait("crd", context.Kubectl(new KubectlWaitSettings { For = "condition=Established", Selector = IstioCrds, Timeout = context.Settings.WaitTimeout }));
-        context.Log.Information("{0} Istio CRDs are Established", crds.Count);
+            // Listed once; only a CRD not yet Established is waited on.
+            foreach (var crd in crds.Where(crd => !Workloads.CrdEstablished(crd).Done))
+            {
+                await context.Cluster.WaitAsync(
+                    "apiextensions.k8s.io/v1", "CustomResourceDefinition", (string)crd["metadata"]!["name"]!, null, "Established", Workloads.CrdEstablished, context.Settings.WaitTimeout);
+            }
+
+            return $"{crds.Count} Istio CRDs are Established";
+        });
     }
 }

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
 using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
-using Mesh.Build.Tools;
-using Mesh.Build.Tools.Kubectl;
+using Mesh.Build.Kubernetes;
+using Mesh.Build.Reporting;
 
 namespace Mesh.Build.Tasks;
 
@@ -18,7 +18,6 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        context.RequireTools();
         var settings = context.Settings;
         var dashboards = Dashboard.Enabled(settings);
         if (dashboards.Count == 0)
@@ -27,42 +26,57 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
             return;
         }
 
-        var health = dashboards.ToDictionary(dashboard => dashboard, dashboard => Health(context, dashboard));
-        var metrics = settings.Dashboards.Contains("prometheus")
-            ? await MutualTlsMetricsAsync(context, settings.MailHogNamespace)
-            : "not checked: prometheus is off";
-        var hosts = settings.ExposeDashboards ? (await GatewayHosts.ForAsync(context)).Dashboards : new Dictionary<string, string>();
-
-        context.Log.Information("{0,-11} {1,-40} {2}", "DASHBOARD", "STATUS", "OPEN WITH");
-        foreach (var (dashboard, status) in health)
+        var hosts = settings.ExposeDashboards ? (await context.GatewayHostsAsync()).Dashboards : new Dictionary<string, string>();
+        await context.Proofs.RunAsync("every dashboard is healthy", ProofCost.ReadOnly, async () =>
         {
-            context.Log.Information("{0,-11} {1,-40} {2}", dashboard.Title, status ?? "healthy", hosts.TryGetValue(dashboard.Id, out var host) ? $"https://{host}" : dashboard.PortForward);
-        }
+            var health = new Dictionary<Dashboard, string?>();
+            foreach (var dashboard in dashboards)
+            {
+                health[dashboard] = await HealthAsync(context, dashboard);
+            }
 
-        context.Log.Information("istio_requests_total to mailhog over mutual TLS: {0}", metrics);
-        var down = health.Where(entry => entry.Value is not null).ToList();
-        if (down.Count > 0)
+            context.Log.Information("{0,-11} {1,-40} {2}", "DASHBOARD", "STATUS", "OPEN WITH");
+            foreach (var (dashboard, status) in health)
+            {
+                context.Log.Information("{0,-11} {1,-40} {2}", dashboard.Title, status ?? "healthy", hosts.TryGetValue(dashboard.Id, out var host) ? $"https://{host}" : dashboard.PortForward);
+            }
+
+            var down = health.Where(entry => entry.Value is not null).ToList();
+            if (down.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"VerifyDashboards: {string.Join(", ", down.Select(entry => entry.Key.Id))} not healthy:{Environment.NewLine}" +
+                    string.Join(Environment.NewLine, down.Select(entry =>
+                        $"  - {entry.Key.Id}: {entry.Value}; check `kubectl -n {MeshLayout.IstioNamespace} rollout status deployment/{entry.Key.Component.Deployment}` and its pod's logs")));
+            }
+
+            return $"{string.Join(", ", health.Keys.Select(dashboard => dashboard.Title))} healthy";
+        });
+
+        if (settings.Dashboards.Contains("prometheus"))
         {
-            throw new InvalidOperationException(
-                $"VerifyDashboards: {string.Join(", ", down.Select(entry => entry.Key.Id))} not healthy:{Environment.NewLine}" +
-                string.Join(Environment.NewLine, down.Select(entry =>
-                    $"  - {entry.Key.Id}: {entry.Value}; check `kubectl -n {MeshLayout.IstioNamespace} rollout status deployment/{entry.Key.Deployment}` and its pod's logs")));
+            await context.Proofs.RunAsync("Prometheus counts mutual-TLS requests to MailHog", ProofCost.Writes, async () =>
+            {
+                var metrics = await MutualTlsMetricsAsync(context, settings.MailHogNamespace);
+                context.Log.Information("istio_requests_total to mailhog over mutual TLS: {0}", metrics);
+                return metrics;
+            });
         }
     }
 
     /// <summary>Null when the health endpoint answered, else what went wrong.</summary>
-    private static string? Health(BuildContext context, Dashboard dashboard)
+    private static async Task<string?> HealthAsync(BuildContext context, Dashboard dashboard)
     {
         var path = ProxyPath(dashboard.Service, dashboard.HealthPort, dashboard.HealthPath);
         try
         {
-            context.KubectlGetRaw(path, context.Kubectl(new KubectlSettings()));
+            await context.Cluster.GetRawAsync(path);
             context.Log.Verbose("{0}: GET {1} answered", dashboard.Id, path);
             return null;
         }
-        catch (ToolCommandException e)
+        catch (KubernetesApiException e)
         {
-            return $"GET {path} failed: {e.LastError}";
+            return e.Message;
         }
     }
 
@@ -73,7 +87,7 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
     private static async Task<string> MutualTlsMetricsAsync(BuildContext context, string ns)
     {
         var traffic = await ProbeJob.RunAsync(
-            context, "mesh-traffic", ns, new Dictionary<string, string> { ["app"] = "mesh-traffic" }, "traffic", $"http://mailhog.{ns}.svc.cluster.local:8025/");
+            context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mesh-traffic", ns, new Dictionary<string, string> { ["app"] = "mesh-traffic" }, "traffic", $"http://mailhog.{ns}.svc.cluster.local:8025/");
         if (!traffic.Succeeded)
         {
             throw new InvalidOperationException($"VerifyDashboards: the requests to MailHog from inside the mesh failed, so there is nothing to measure: {traffic.Describe()}");
@@ -84,7 +98,7 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
         var deadline = DateTimeOffset.UtcNow + MetricsPatience;
         while (true)
         {
-            var answer = JsonNode.Parse(context.KubectlGetRaw(path, context.Kubectl(new KubectlSettings())));
+            var answer = JsonNode.Parse(await context.Cluster.GetRawAsync(path));
             var value = (string?)answer?["data"]?["result"]?[0]?["value"]?[1];
             if (value is not null && double.Parse(value, CultureInfo.InvariantCulture) > 0)
             {

@@ -1,0 +1,48 @@
+using Mesh.Build.Tools.Helm;
+
+namespace Mesh.Build.Charts;
+
+/// <summary>
+/// helm for what only helm does (install, upgrade, template, and the chart repositories), aimed at this run's
+/// kubeconfig and context. Reading releases is not among it: their records are read through the cluster door.
+/// </summary>
+public sealed class Helm(HelmRunner runner, string? kubeconfig, string? kubeContext)
+{
+    public void RepoAdd(string name, string url, string? username, string? password) =>
+        runner.RepoAdd(name, url, Aimed(new HelmRepoAddSettings { Username = username, Password = password }));
+
+    public void RepoUpdate(string repository)
+    {
+        var settings = Aimed(new HelmRepoUpdateSettings());
+        settings.Repositories.Add(repository);
+        runner.RepoUpdate(settings);
+    }
+
+    /// <summary>The chart's Chart.yaml; fails when the chart or version cannot be found.</summary>
+    public string ShowChart(string reference, string? version) => runner.ShowChart(reference, Aimed(new HelmShowChartSettings { Version = version }));
+
+    /// <summary><c>helm upgrade --install</c> with one values file (server-side apply on Helm 4).</summary>
+    public void Upgrade(string release, string ns, ResolvedChart chart, string valuesFile, TimeSpan timeout, bool forceConflicts)
+    {
+        var settings = Aimed(new HelmUpgradeSettings { Version = chart.RequestedVersion, CreateNamespace = true, Timeout = timeout, ForceConflicts = forceConflicts }, ns);
+        settings.ValuesFiles.Add(valuesFile);
+        runner.Upgrade(release, chart.Reference, settings);
+    }
+
+    /// <summary>What the chart renders with these values, as <c>helm template</c> prints it.</summary>
+    public string Template(string release, string ns, ResolvedChart chart, string valuesFile)
+    {
+        var settings = Aimed(new HelmTemplateSettings { Version = chart.RequestedVersion }, ns);
+        settings.ValuesFiles.Add(valuesFile);
+        return runner.Template(release, chart.Reference, settings);
+    }
+
+    private T Aimed<T>(T settings, string? ns = null)
+        where T : HelmSettings
+    {
+        settings.KubeConfig = kubeconfig is null ? null : new Cake.Core.IO.FilePath(kubeconfig);
+        settings.KubeContext = kubeContext;
+        settings.Namespace = ns;
+        return settings;
+    }
+}

@@ -1,0 +1,63 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using Mesh.Build.Kubernetes;
+
+namespace Mesh.Build.Charts;
+
+/// <summary>
+/// A helm release as helm recorded it in the cluster: its newest revision's status, chart, the values it was
+/// given and the manifest it applied. Read through the door from helm's storage (a Secret per revision,
+/// labelled <c>owner=helm,name=RELEASE</c>, holding gzipped JSON), so a converged re-run starts no helm process.
+/// </summary>
+public sealed record ReleaseRecord(string Name, string Namespace, int Revision, string Status, string ChartName, string ChartVersion, JsonObject Values, string Manifest)
+{
+    public string Chart => $"{ChartName}-{ChartVersion}";
+
+    public bool IsDeployed => Status == "deployed";
+
+    /// <summary>
+    /// The newest revision of a release, or null when it was never installed. <paramref name="driver"/> is helm's
+    /// storage (<c>$HELM_DRIVER</c>): Secrets by default, or ConfigMaps.
+    /// </summary>
+    public static async Task<ReleaseRecord?> ReadAsync(Cluster cluster, string release, string ns, string? driver)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var kind = driver switch
+        {
+            null or "" or "secret" or "secrets" => "Secret",
+            "configmap" or "configmaps" => "ConfigMap",
+            _ => throw new InvalidOperationException(
+                $"HELM_DRIVER={driver}: the pipeline reads helm's release records from Secrets (helm's default) or ConfigMaps. Unset HELM_DRIVER or set it to secret or configmap."),
+        };
+        var revisions = await cluster.ListAsync("v1", kind, ns, $"owner=helm,name={release}");
+        var newest = revisions.MaxBy(item => int.TryParse((string?)item["metadata"]?["labels"]?["version"], out var version) ? version : 0);
+        if (newest is null)
+        {
+            return null;
+        }
+
+        var encoded = (string?)newest["data"]?["release"]
+            ?? throw new InvalidOperationException($"helm's record {ns}/{(string?)newest["metadata"]?["name"]} holds no release.");
+        // A Secret's data is base64 on the wire; inside, helm stores base64 of gzipped JSON either way.
+        var text = kind == "Secret" ? Encoding.UTF8.GetString(Convert.FromBase64String(encoded)) : encoded;
+        var decoded = Decode(text);
+        return new ReleaseRecord(
+            (string?)decoded["name"] ?? string.Empty,
+            ns,
+            (int?)decoded["version"] ?? 0,
+            (string?)decoded["info"]?["status"] ?? "unknown",
+            (string?)decoded["chart"]?["metadata"]?["name"] ?? string.Empty,
+            (string?)decoded["chart"]?["metadata"]?["version"] ?? string.Empty,
+            decoded["config"] as JsonObject ?? [],
+            (string?)decoded["manifest"] ?? string.Empty);
+    }
+
+    private static JsonObject Decode(string base64)
+    {
+        var bytes = Convert.FromBase64String(base64);
+        // helm gzips its records (magic 1f 8b); very old ones are plain JSON.
+        using var input = bytes is [0x1f, 0x8b, ..] ? (Stream)new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress) : new MemoryStream(bytes);
+        return JsonNode.Parse(input) as JsonObject ?? throw new InvalidOperationException("helm's release record is not a JSON object.");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Mesh.Build.Manifests;
+using Mesh.Build.Reporting;
+
+namespace Mesh.Build.Kubernetes;
+
+/// <summary>
+/// Our own objects (the YAML under <c>manifests/</c>) converged through the door: read, compared with what we
+/// want, and applied server-side only when the cluster lacks a field we want, so a converged cluster sees no
+/// write. Each object is recorded with its outcome; in a plan nothing is applied and each is recorded as what
+/// would happen, with the fields that differ.
+/// </summary>
+public sealed class Objects(Cluster cluster, RunRecord record, Action<string> log, string manifests, bool plan, TimeSpan waitTimeout)
+{
+    /// <summary>How logs and plans name an object: <c>gateway.networking.istio.io/mesh-gateway in istio-ingress</c>.</summary>
+    public static string Describe(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var apiVersion = (string?)obj["apiVersion"] ?? string.Empty;
+        var group = apiVersion.Contains('/', StringComparison.Ordinal) ? "." + apiVersion.Split('/')[0] : string.Empty;
+        var ns = (string?)obj["metadata"]?["namespace"];
+        return $"{((string?)obj["kind"])?.ToLowerInvariant()}{group}/{(string?)obj["metadata"]?["name"]}{(ns is null ? string.Empty : $" in {ns}")}";
+    }
+
+    /// <summary>One of our files (<c>manifests/PATH</c>) filled in with <paramref name="values"/>, without applying it.</summary>
+    public IReadOnlyList<JsonObject> Render(string manifest, IReadOnlyDictionary<string, object?> values) =>
+        ManifestTemplate.Render(Path.Combine(manifests, manifest), values);
+
+    /// <summary>Every object of one of our manifests, filled in with <paramref name="values"/>, converged in order.</summary>
+    public async Task<IReadOnlyList<JsonObject>> ConvergeManifestAsync(string manifest, IReadOnlyDictionary<string, object?> values)
+    {
+        var objects = Render(manifest, values);
+        foreach (var obj in objects)
+        {
+            await ConvergeAsync(obj);
+        }
+
+        return objects;
+    }
+
+    public async Task<Outcome> ConvergeAsync(JsonObject desired)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var name = (string?)desired["metadata"]?["name"] ?? throw new ArgumentException("The object has no metadata.name.", nameof(desired));
+        var live = await cluster.GetAsync((string)desired["apiVersion"]!, (string)desired["kind"]!, name, (string?)desired["metadata"]?["namespace"]);
+        var missing = JsonDrift.MissingFields(live, desired);
+        var secret = (string?)desired["kind"] == "Secret";
+        var what = Describe(desired);
+        if (live is not null && missing.Count == 0)
+        {
+            return Record(what, Outcome.Unchanged, "already right");
+        }
+
+        var fields = string.Join(", ", missing.Take(5).Select(field => field.Describe(showValues: !secret)));
+        if (plan)
+        {
+            return live is null ? Record(what, Outcome.WouldCreate, "create") : Record(what, Outcome.WouldChange, $"change ({fields})");
+        }
+
+        // These objects are ours: a field someone changed by hand is taken back rather than failing the run.
+        await cluster.ApplyAsync(desired, force: true);
+        return live is null ? Record(what, Outcome.Created, "created") : Record(what, Outcome.Changed, $"changed ({string.Join(", ", missing.Take(5).Select(field => field.Path))})");
+    }
+
+    /// <summary>
+    /// Waits (at most wait-timeout) until the Deployment's newest pods are all available, and at least one is:
+    /// a component scaled to zero serves nothing. A plan changes nothing, so it waits for nothing.
+    /// </summary>
+    public async Task WaitForDeploymentAsync(string ns, string name)
+    {
+        if (plan)
+        {
+            return;
+        }
+
+        await cluster.WaitAsync("apps/v1", "Deployment", name, ns, "available", Workloads.DeploymentAvailable, waitTimeout);
+        log($"{ns}/{name} is available");
+    }
+
+    private Outcome Record(string what, Outcome outcome, string detail)
+    {
+        record.Add(new Item("object", what, outcome, detail));
+        log($"{what}: {detail}");
+        return outcome;
+    }
+}
