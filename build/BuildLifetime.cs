@@ -56,7 +56,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     public override int Completed(BuildContext context, CakeReport? report, Exception? failure, int exitCode)
     {
         var settings = context.Settings;
-        var tasks = report?.Select(entry => entry.TaskName).ToList() ?? [];
+        var tasks = TasksOf(report).Select(entry => entry.TaskName).ToList();
         if (settings.Plan)
         {
             PrintPlan(context, tasks);
@@ -107,10 +107,15 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             ["plan"] = context.Settings.Plan,
             ["status"] = failure is null ? "succeeded" : "failed",
             ["error"] = failure?.Message,
-            ["tasks"] = new JsonArray([.. (report ?? []).Select(entry => (JsonNode)new JsonObject
+            ["tasks"] = new JsonArray([.. TasksOf(report).Select(entry => (JsonNode)new JsonObject
             {
                 ["name"] = entry.TaskName,
-                ["status"] = entry.ExecutionStatus.ToString().ToLowerInvariant(),
+                ["status"] = entry.ExecutionStatus switch
+                {
+                    CakeTaskExecutionStatus.Skipped => "skipped",
+                    CakeTaskExecutionStatus.Failed => "failed",
+                    _ => "succeeded",
+                },
                 ["duration"] = Math.Round(entry.Duration.TotalSeconds, 3),
                 ["skipped"] = entry.SkippedMessage is { Length: > 0 } skipped ? skipped : null,
                 ["items"] = context.Record.ItemsJson(entry.TaskName),
@@ -122,6 +127,10 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         File.WriteAllText(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         context.Log.Verbose("report: {0}", path);
     }
+
+    // Cake's report also times its setup and teardown; the report lists tasks.
+    private static IEnumerable<CakeReportEntry> TasksOf(CakeReport? report) =>
+        (report ?? []).Where(entry => entry.Category == CakeReportEntryCategory.Task);
 
     private static IEnumerable<Component> ComponentsOf(IEnumerable<string> taskNames)
     {

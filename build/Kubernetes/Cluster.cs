@@ -160,7 +160,7 @@ public sealed class Cluster : IDisposable
     {
         using var response = await SendAsync(HttpMethod.Get, path, null, cancel);
         var text = await response.Content.ReadAsStringAsync(cancel);
-        return response.IsSuccessStatusCode ? text : throw KubernetesApiException.From(response.StatusCode, text, $"GET {path}");
+        return response.IsSuccessStatusCode ? text : throw KubernetesApiException.From(response.StatusCode, text, $"GET {path} failed");
     }
 
     /// <summary>The kind's resource (plural, scope) from discovery, read once per group-version and again when a kind is new.</summary>

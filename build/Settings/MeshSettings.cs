@@ -53,6 +53,7 @@ public sealed class MeshSettings
         MtlsScope = ParseEnum<MtlsScope>(Get("mtls-scope"));
         Dashboards = Checks.SplitList(Get("dashboards")).Select(name => name.ToLowerInvariant()).Distinct().ToList();
         ExposeDashboards = bool.Parse(Get("expose-dashboards"));
+        AccessLog = bool.Parse(Get("access-log"));
         TracingSampling = double.Parse(Get("tracing-sampling"), CultureInfo.InvariantCulture);
         Checks.TryParseDuration(Get("helm-timeout"), out var helmTimeout);
         HelmTimeout = helmTimeout;
@@ -63,6 +64,9 @@ public sealed class MeshSettings
         DetailedExitCode = bool.Parse(Get("detailed-exitcode"));
         Report = Get("report");
     }
+
+    /// <summary>Envoy access logs on every proxy's stdout.</summary>
+    public bool AccessLog { get; }
 
     /// <summary>When tasks prove their result (the <c>proofs</c> setting).</summary>
     public Proofs Proofs { get; }

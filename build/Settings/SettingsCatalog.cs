@@ -35,6 +35,7 @@ public static class SettingsCatalog
         new("mtls-scope", "mesh", "where the PeerAuthentication applies: mesh (istio-system) or namespace (the test application's)", Checks.OneOf("mesh", "namespace")),
         new("dashboards", string.Join(",", Dashboards), "dashboards to install and verify, comma-separated, or none", Checks.ListOf(Dashboards)),
         new("expose-dashboards", "false", "also route each dashboard through the gateway (DASHBOARD.DOMAIN)", Checks.Boolean),
+        new("access-log", "true", "Envoy access logs on every proxy's stdout (kubectl logs POD -c istio-proxy); false turns them off", Checks.Boolean),
         new("tracing-sampling", "100", "percentage of requests traced (0-100)", Checks.Percentage),
         new("helm-timeout", "10m", "how long one helm install or upgrade may take", Checks.Duration),
         new("wait-timeout", "5m", "how long to wait for a resource to become ready", Checks.Duration),

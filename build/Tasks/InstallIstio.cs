@@ -28,6 +28,7 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
             ["gateway-service-type"] = settings.GatewayServiceType,
             ["jaeger-collector-host"] = $"{Dashboard.JaegerCollectorService}.{MeshLayout.IstioNamespace}.svc.cluster.local",
             ["tracing-sampling"] = settings.TracingSampling,
+            ["access-log-file"] = settings.AccessLog ? "/dev/stdout" : string.Empty,
             ["injection-labels"] = MeshLayout.InjectionPodLabels(revision),
         };
 

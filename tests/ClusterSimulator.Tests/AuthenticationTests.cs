@@ -20,13 +20,24 @@ public sealed class AuthenticationTests(SimulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_wrong_token_is_forbidden()
+    public async Task A_token_the_server_does_not_know_is_unauthorized()
     {
         using var client = Client(token: "not-the-token");
 
         using var response = await client.GetAsync("/api/v1/namespaces");
 
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_known_user_without_rights_is_forbidden()
+    {
+        using var client = Client(fixture.Cluster.UnprivilegedToken);
+
+        using var response = await client.GetAsync("/api/v1/namespaces");
+
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains(SimulatedCluster.UnprivilegedUser, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

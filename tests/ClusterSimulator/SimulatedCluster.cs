@@ -54,6 +54,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public string Token { get; }
 
+    /// <summary>A second user's token: authenticated, but allowed nothing (every request but /version is 403).</summary>
+    public string UnprivilegedToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+
+    public const string UnprivilegedUser = "system:serviceaccount:default:no-rights";
+
     public string Url { get; private set; } = "";
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -71,13 +76,14 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _app.Use(async (context, next) =>
         {
             var authorization = context.Request.Headers.Authorization.ToString();
-            if (authorization.Length == 0)
+            // As kube-apiserver: credentials it cannot authenticate are 401; a known user without rights is 403.
+            if (authorization.Length == 0 || (authorization != $"Bearer {Token}" && authorization != $"Bearer {UnprivilegedToken}"))
             {
                 await ApiServer.WriteAsync(context, 401, new ApiError(401, "Unauthorized", "Unauthorized").ToStatus());
             }
-            else if (authorization != $"Bearer {Token}")
+            else if (authorization == $"Bearer {UnprivilegedToken}" && !context.Request.Path.StartsWithSegments("/version"))
             {
-                await ApiServer.WriteAsync(context, 403, new ApiError(403, "Forbidden", "forbidden: the bearer token is not valid for this server").ToStatus());
+                await ApiServer.WriteAsync(context, 403, new ApiError(403, "Forbidden", $"{UnprivilegedUser} cannot {context.Request.Method.ToLowerInvariant()} {context.Request.Path}").ToStatus());
             }
             else
             {

@@ -41,26 +41,28 @@ public sealed class SimulatedMesh : IAsyncDisposable
     /// <summary>Runs the pipeline with these arguments plus the cluster's kubeconfig and the fixture charts.</summary>
     public PipelineRun Run(params string[] args)
     {
-        var output = new StringWriter();
         var before = Cluster.Requests.Records.Count;
-        var workingDirectory = Directory.GetCurrentDirectory();
-        int exitCode;
-        try
-        {
-            exitCode = Pipeline.Create(RepositoryRoot)
-                .UseConsole(output, output)
-                .UseWorkingDirectory(_scratch)
-                .Run([$"--kubeconfig={Kubeconfig}", $"--chart-dir={Path.Combine(RepositoryRoot, "tests", "charts")}", .. args]);
-        }
-        finally
-        {
-            Directory.SetCurrentDirectory(workingDirectory);
-        }
-
+        var (exitCode, output) = RunPipeline(_scratch, [$"--kubeconfig={Kubeconfig}", $"--chart-dir={Path.Combine(RepositoryRoot, "tests", "charts")}", .. args]);
         var writes = Cluster.Requests.Records.Skip(before)
             .Where(request => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE" && !request.Query.Contains("dryRun=All", StringComparison.Ordinal))
             .ToList();
-        return new PipelineRun(exitCode, output.ToString(), writes);
+        return new PipelineRun(exitCode, output, writes);
+    }
+
+    /// <summary>The real pipeline in-process with exactly these arguments, from <paramref name="workingDirectory"/>: its exit code and output.</summary>
+    public static (int ExitCode, string Output) RunPipeline(string workingDirectory, params string[] args)
+    {
+        var output = new StringWriter();
+        var current = Directory.GetCurrentDirectory();
+        try
+        {
+            var exitCode = Pipeline.Create(RepositoryRoot).UseConsole(output, output).UseWorkingDirectory(workingDirectory).Run(args);
+            return (exitCode, output.ToString());
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(current);
+        }
     }
 
     /// <summary>kubectl, the real binary, against this cluster; its stdout.</summary>
