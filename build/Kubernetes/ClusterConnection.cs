@@ -30,7 +30,12 @@ public static class ClusterConnection
         k8s.KubeConfigModels.K8SConfiguration config;
         try
         {
-            config = KubernetesClientConfiguration.LoadKubeConfig(shown);
+            // KubernetesClient's own loader first builds a YAML type map of every model it has (a second of start-up);
+            // the kubeconfig's own model types, read with a plain deserializer, are all that is needed.
+            config = new YamlDotNet.Serialization.DeserializerBuilder().IgnoreUnmatchedProperties().Build()
+                .Deserialize<k8s.KubeConfigModels.K8SConfiguration>(File.ReadAllText(shown))
+                ?? throw new k8s.Exceptions.KubeConfigException("the file is empty");
+            config.FileName = shown;
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or YamlDotNet.Core.YamlException or IOException)
         {
