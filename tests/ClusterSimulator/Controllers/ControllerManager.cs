@@ -43,6 +43,10 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         }
 
         _tasks.Add(Task.Run(RunAsync));
+
+        // A first pass for what the store held before the loop started (the initial namespaces' default
+        // service accounts), rather than waiting for the first event.
+        Kick();
     }
 
     public async ValueTask DisposeAsync()
