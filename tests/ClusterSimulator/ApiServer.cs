@@ -99,7 +99,7 @@ public sealed class ApiServer(ObjectStore store)
         }
 
         var kind = rest.Length is > 0 and <= 3 ? Find(rest[0]) : null;
-        if (kind is null || (rest.Length == 3 && !(rest[2] == "status" && kind.HasStatus) && !(rest[2] == "log" && kind.Kind == "Pod") && !(rest[2] == "scale" && ScaleSubresource.Scales(kind))))
+        if (kind is null || (rest.Length == 3 && !(rest[2] == "status" && kind.HasStatus) && !kind.Subresources.Contains(rest[2])))
         {
             throw NotFoundPath(context.Request);
         }
@@ -153,6 +153,13 @@ public sealed class ApiServer(ObjectStore store)
         if (rest is [_, _, "log"])
         {
             return await PodLog.ServeAsync(context, store, ns, name);
+        }
+
+        if (rest is [_, _, "token"])
+        {
+            return method == HttpMethods.Post
+                ? (201, ServiceAccountToken.Issue(store, kind, ns!, name, await BodyAsync(context.Request)))
+                : throw MethodNotAllowed(method, kind);
         }
 
         if (rest is [_, _, "scale"])

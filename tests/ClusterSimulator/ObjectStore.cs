@@ -46,7 +46,8 @@ public sealed partial class ObjectStore
         get { lock (_gate) { return _resourceVersion; } }
     }
 
-    public static ResourceKind Kind(string kind) => ResourceKind.BuiltIn.Single(k => k.Kind == kind);
+    /// <summary>The built-in kind named <paramref name="kind"/>; for <c>Event</c>, the core one.</summary>
+    public static ResourceKind Kind(string kind) => ResourceKind.BuiltIn.First(k => k.Kind == kind);
 
     public JsonObject Get(ResourceKind kind, string? ns, string name)
     {
