@@ -143,7 +143,7 @@ public sealed class ApiServer(ObjectStore store)
             if (method == HttpMethods.Post)
             {
                 var body = await BodyAsync(context.Request);
-                StrictFields.Check(kind, query["fieldValidation"], body);
+                Warn(context, StrictFields.Check(kind, query["fieldValidation"], body));
                 return (dryRun ? 200 : 201, store.Create(kind, ns, body, dryRun));
             }
 
@@ -175,7 +175,7 @@ public sealed class ApiServer(ObjectStore store)
         if (method == HttpMethods.Put)
         {
             var body = await BodyAsync(context.Request);
-            StrictFields.Check(kind, query["fieldValidation"], body);
+            Warn(context, StrictFields.Check(kind, query["fieldValidation"], body));
             return (200, store.Replace(kind, ns, name, body, statusOnly, dryRun));
         }
 
@@ -189,7 +189,8 @@ public sealed class ApiServer(ObjectStore store)
             }
 
             var patch = await BodyAsync(context.Request);
-            StrictFields.Check(kind, query["fieldValidation"], patch, mediaType == "application/apply-patch+yaml" ? (ns, name) : null);
+            var applying = mediaType == "application/apply-patch+yaml";
+            Warn(context, StrictFields.Check(kind, query["fieldValidation"], patch, applying ? (ns, name) : null, patch: !applying));
             switch (mediaType)
             {
                 case "application/merge-patch+json":
@@ -216,6 +217,15 @@ public sealed class ApiServer(ObjectStore store)
         }
 
         throw MethodNotAllowed(method, kind);
+    }
+
+    // Each warning as its own Warning header, as the real server sends them; clients print them all.
+    private static void Warn(HttpContext context, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            context.Response.Headers.Append("Warning", StrictFields.WarningHeader(warning));
+        }
     }
 
     private static async Task<JsonObject> BodyAsync(HttpRequest request) =>
