@@ -3,7 +3,8 @@ namespace Mesh.ClusterSimulator.Tests;
 /// <summary>
 /// The published charts our pipeline installs (<c>../shared/upstream-charts</c> next to the repository),
 /// installed as they are by the real helm 4 on one simulated server: every object they render must be
-/// accepted (server-side apply with <c>fieldValidation=Strict</c>) and then listed by the real kubectl.
+/// accepted (server-side apply with <c>fieldValidation=Strict</c>), be ready as helm's watcher judges it
+/// (<c>--wait</c>, as the pipeline installs them), and then be listed by the real kubectl.
 /// </summary>
 public sealed class UpstreamChartsTests(UpstreamChartsTests.Cluster cluster) : IClassFixture<UpstreamChartsTests.Cluster>
 {
@@ -32,7 +33,7 @@ public sealed class UpstreamChartsTests(UpstreamChartsTests.Cluster cluster) : I
 
         var install = release == "base"
             ? await cluster.BaseAsync()
-            : await cluster.Kit.HelmAsync("install", release, Path.Combine(UpstreamChartsTheoryAttribute.Directory, chart), "-n", ns, "--create-namespace");
+            : await cluster.Kit.HelmAsync("install", release, Path.Combine(UpstreamChartsTheoryAttribute.Directory, chart), "-n", ns, "--create-namespace", "--wait", "--timeout", "25s");
         var manifest = await cluster.Kit.HelmAsync("get", "manifest", release, "-n", ns);
         var file = Path.Combine(cluster.Scratch, $"{release}.yaml");
         await File.WriteAllTextAsync(file, manifest.Output);
@@ -60,7 +61,7 @@ public sealed class UpstreamChartsTests(UpstreamChartsTests.Cluster cluster) : I
         public string Scratch => Path.GetDirectoryName(Simulator.KubeconfigPath)!;
 
         public Task<(int ExitCode, string Output)> BaseAsync() =>
-            _base ??= Kit.HelmAsync("install", "base", Path.Combine(UpstreamChartsTheoryAttribute.Directory, "base-1.30.3.tgz"), "-n", "istio-system", "--create-namespace");
+            _base ??= Kit.HelmAsync("install", "base", Path.Combine(UpstreamChartsTheoryAttribute.Directory, "base-1.30.3.tgz"), "-n", "istio-system", "--create-namespace", "--wait", "--timeout", "25s");
 
         public Task InitializeAsync() => Simulator.InitializeAsync();
 
