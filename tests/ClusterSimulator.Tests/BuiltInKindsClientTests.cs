@@ -247,6 +247,8 @@ public sealed class BuiltInKindsClientTests(SimulatorFixture fixture) : IClassFi
         using var applied = await PatchAsync($"/apis/apps/v1/namespaces/{ns}/deployments/web?fieldManager=tests", Deployment, "application/apply-patch+yaml");
         using var quantity = await PostAsync($"/api/v1/namespaces/{ns}/resourcequotas",
             """{"metadata":{"name":"q"},"spec":{"hard":{"pods":"lots"}}}""");
+        using var secret = await PatchAsync($"/api/v1/namespaces/{ns}/secrets/s?fieldManager=tests",
+            """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"key":"not base64!"}}""", "application/apply-patch+yaml");
         using var port = await PostAsync($"/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies",
             """{"metadata":{"name":"np"},"spec":{"podSelector":{},"ingress":[{"ports":[{"port":"http"},{"port":8080},{"port":true}]}]}}""");
 
@@ -260,6 +262,9 @@ public sealed class BuiltInKindsClientTests(SimulatorFixture fixture) : IClassFi
             await MessageAsync(applied));
         Assert.Equal(HttpStatusCode.BadRequest, quantity.StatusCode);
         Assert.EndsWith("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", await MessageAsync(quantity));
+        // A string passes the typed conversion of an apply; its base64 fails decoding after, with a 400.
+        Assert.Equal(HttpStatusCode.BadRequest, secret.StatusCode);
+        Assert.Equal("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 3", await MessageAsync(secret));
         Assert.Equal(HttpStatusCode.BadRequest, port.StatusCode);
         Assert.Contains("cannot unmarshal bool into Go struct field NetworkPolicyPort.spec.ingress.ports.port of type intstr.IntOrString", await MessageAsync(port));
     }

@@ -50,10 +50,11 @@ public static class StrictFields
             return [];
         }
 
+        var cannot = $"{kind.Kind} in version \"{kind.Version}\" cannot be handled as a {kind.Kind}";
         if (apply is var (ns, name))
         {
             var errors = unknown.Select(u => $".{u}: field not declared in schema")
-                .Concat(wrongTypes.Select(w => $".{w.Path}: expected {w.Expected}, got {Described(w)}"))
+                .Concat(wrongTypes.Where(w => !DecodeOnly(w)).Select(w => $".{w.Path}: expected {w.Expected}, got {Described(w)}"))
                 .ToList();
             if (errors.Count > 0)
             {
@@ -62,17 +63,13 @@ public static class StrictFields
                 throw new ApiError(500, "InternalError", $"failed to create typed patch object ({ns}/{name}; {gvk}): {list}");
             }
 
-            return [];
+            return wrongTypes.Count > 0 ? throw ApiError.BadRequest($"{cannot}: {DecodeError(wrongTypes[0])}") : [];
         }
 
-        var cannot = $"{kind.Kind} in version \"{kind.Version}\" cannot be handled as a {kind.Kind}";
         if (wrongTypes.Count > 0)
         {
             // Go's decoder stops at the first value it cannot take.
-            var first = wrongTypes[0];
-            throw ApiError.BadRequest(first.GoType == "resource.Quantity"
-                ? $"{cannot}: quantities must match the regular expression '{TypedFields.QuantityPattern}'"
-                : $"{cannot}: json: cannot unmarshal {first.Actual} into Go struct field {first.GoStruct}.{first.GoField} of type {first.GoType}");
+            throw ApiError.BadRequest($"{cannot}: {DecodeError(wrongTypes[0])}");
         }
 
         var messages = unknown.Select(u => $"unknown field \"{u}\"").ToList();
@@ -83,6 +80,16 @@ public static class StrictFields
 
         return directive == "Warn" ? messages : [];
     }
+
+    // A string that is not base64 where bytes are wanted, or not a quantity where one is, passes the typed
+    // conversion of server-side apply as a string; decoding it into the Go type fails after.
+    private static bool DecodeOnly(TypedFields.TypeError error) =>
+        error.IllegalBase64At is not null || (error.GoType == "resource.Quantity" && error.Actual == "string");
+
+    private static string DecodeError(TypedFields.TypeError error) =>
+        error.IllegalBase64At is { } at ? $"illegal base64 data at input byte {at}"
+        : error.GoType == "resource.Quantity" ? $"quantities must match the regular expression '{TypedFields.QuantityPattern}'"
+        : $"json: cannot unmarshal {error.Actual} into Go struct field {error.GoStruct}.{error.GoField} of type {error.GoType}";
 
     // structured-merge-diff prints a wrong string as Go's %T of the value for numbers and %#v otherwise.
     private static string Described(TypedFields.TypeError error) => error.Expected switch

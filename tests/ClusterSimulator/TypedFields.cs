@@ -22,6 +22,9 @@ public static partial class TypedFields
     /// <summary>One value of the wrong type: where, what the field wants and what came.</summary>
     public sealed record TypeError(string Path, string GoStruct, string GoField, string GoType, string Expected, JsonNode? Value)
     {
+        /// <summary>For a string that is not base64 where bytes are wanted: where Go's decoder finds it illegal.</summary>
+        public int? IllegalBase64At { get; init; }
+
         /// <summary>The JSON type of the value as Go's decoder names it: string, number, bool, array, object.</summary>
         public string Actual => Value switch
         {
@@ -127,7 +130,10 @@ public static partial class TypedFields
         };
         if (!ok)
         {
-            findings.WrongTypes.Add(new TypeError(path, goStruct, GoFieldPath(path), GoType(type), Expected(shape), value));
+            findings.WrongTypes.Add(new TypeError(path, goStruct, GoFieldPath(path), GoType(type), Expected(shape), value)
+            {
+                IllegalBase64At = shape == Shape.Bytes && IsKind(value, JsonValueKind.String) ? IllegalBase64(value.GetValue<string>()) : null,
+            });
             return;
         }
 
@@ -245,6 +251,22 @@ public static partial class TypedFields
     {
         var buffer = new byte[(text.Length * 3 / 4) + 3];
         return Convert.TryFromBase64String(text, buffer, out _);
+    }
+
+    // The offset Go's base64 decoder names: the first character outside the alphabet, else the start of
+    // the incomplete last quantum.
+    private static int IllegalBase64(string text)
+    {
+        var trimmed = text.TrimEnd('=');
+        for (var i = 0; i < trimmed.Length; i++)
+        {
+            if (!(char.IsAsciiLetterOrDigit(trimmed[i]) || trimmed[i] is '+' or '/'))
+            {
+                return i;
+            }
+        }
+
+        return text.Length / 4 * 4;
     }
 
     // structured-merge-diff's words for what a field of each type expects (server-side apply errors).
