@@ -99,7 +99,7 @@ public sealed class ApiServer(ObjectStore store)
         }
 
         var kind = rest.Length is > 0 and <= 3 ? Find(rest[0]) : null;
-        if (kind is null || (rest.Length == 3 && !(rest[2] == "status" && kind.HasStatus) && !(rest[2] == "log" && kind.Kind == "Pod") && !(rest[2] == "scale" && ScaleSubresource.Scales(kind))))
+        if (kind is null || (rest.Length == 3 && !(rest[2] == "status" && kind.HasStatus) && !kind.Subresources.Contains(rest[2])))
         {
             throw NotFoundPath(context.Request);
         }
@@ -143,7 +143,7 @@ public sealed class ApiServer(ObjectStore store)
             if (method == HttpMethods.Post)
             {
                 var body = await BodyAsync(context.Request);
-                StrictFields.Check(kind, query["fieldValidation"], body);
+                Warn(context, StrictFields.Check(kind, query["fieldValidation"], body));
                 return (dryRun ? 200 : 201, store.Create(kind, ns, body, dryRun));
             }
 
@@ -153,6 +153,13 @@ public sealed class ApiServer(ObjectStore store)
         if (rest is [_, _, "log"])
         {
             return await PodLog.ServeAsync(context, store, ns, name);
+        }
+
+        if (rest is [_, _, "token"])
+        {
+            return method == HttpMethods.Post
+                ? (201, ServiceAccountToken.Issue(store, kind, ns!, name, await BodyAsync(context.Request)))
+                : throw MethodNotAllowed(method, kind);
         }
 
         if (rest is [_, _, "scale"])
@@ -168,7 +175,7 @@ public sealed class ApiServer(ObjectStore store)
         if (method == HttpMethods.Put)
         {
             var body = await BodyAsync(context.Request);
-            StrictFields.Check(kind, query["fieldValidation"], body);
+            Warn(context, StrictFields.Check(kind, query["fieldValidation"], body));
             return (200, store.Replace(kind, ns, name, body, statusOnly, dryRun));
         }
 
@@ -182,7 +189,8 @@ public sealed class ApiServer(ObjectStore store)
             }
 
             var patch = await BodyAsync(context.Request);
-            StrictFields.Check(kind, query["fieldValidation"], patch, mediaType == "application/apply-patch+yaml" ? (ns, name) : null);
+            var applying = mediaType == "application/apply-patch+yaml";
+            Warn(context, StrictFields.Check(kind, query["fieldValidation"], patch, applying ? (ns, name) : null, patch: !applying));
             switch (mediaType)
             {
                 case "application/merge-patch+json":
@@ -209,6 +217,15 @@ public sealed class ApiServer(ObjectStore store)
         }
 
         throw MethodNotAllowed(method, kind);
+    }
+
+    // Each warning as its own Warning header, as the real server sends them; clients print them all.
+    private static void Warn(HttpContext context, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            context.Response.Headers.Append("Warning", StrictFields.WarningHeader(warning));
+        }
     }
 
     private static async Task<JsonObject> BodyAsync(HttpRequest request) =>

@@ -66,16 +66,23 @@ public static class Discovery
                 ["shortNames"] = new JsonArray([.. kind.ShortNames.Select(s => (JsonNode)s)]),
                 ["categories"] = new JsonArray([.. (kind.Categories ?? []).Select(c => (JsonNode)c)]),
             });
-            if (kind.HasStatus)
+            foreach (var (sub, subKind, subGroup, verbs) in Subresources(kind))
             {
-                resources.Add(new JsonObject
+                var resource = new JsonObject
                 {
-                    ["name"] = kind.Plural + "/status",
+                    ["name"] = $"{kind.Plural}/{sub}",
                     ["singularName"] = "",
                     ["namespaced"] = kind.Namespaced,
-                    ["kind"] = kind.Kind,
-                    ["verbs"] = new JsonArray("get", "patch", "update"),
-                });
+                };
+                if (subGroup is not null)
+                {
+                    resource["group"] = subGroup;
+                    resource["version"] = "v1";
+                }
+
+                resource["kind"] = subKind;
+                resource["verbs"] = new JsonArray([.. verbs.Select(v => (JsonNode)v)]);
+                resources.Add(resource);
             }
         }
 
@@ -86,6 +93,26 @@ public static class Discovery
             ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
             ["resources"] = resources,
         };
+    }
+
+    // What each subresource answers with (its kind, and group when not the resource's own) and its verbs.
+    private static IEnumerable<(string Name, string Kind, string? Group, string[] Verbs)> Subresources(ResourceKind kind)
+    {
+        if (kind.HasStatus)
+        {
+            yield return ("status", kind.Kind, null, ["get", "patch", "update"]);
+        }
+
+        foreach (var sub in kind.Subresources)
+        {
+            yield return sub switch
+            {
+                "scale" => ("scale", "Scale", "autoscaling", ["get", "patch", "update"]),
+                "log" => ("log", "Pod", null, ["get"]),
+                "token" => ("token", "TokenRequest", "authentication.k8s.io", ["create"]),
+                _ => (sub, kind.Kind, null, ["get"]),
+            };
+        }
     }
 
     private static IEnumerable<string> GroupNames(IReadOnlyList<ResourceKind> kinds) =>

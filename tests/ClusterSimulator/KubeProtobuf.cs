@@ -9,7 +9,7 @@ namespace Mesh.ClusterSimulator;
 /// kubectl's typed create commands and helm's release records use: the magic bytes <c>k8s\0</c>, then a
 /// <c>runtime.Unknown</c> whose <c>raw</c> is the object's own protobuf. Only the kinds and fields below
 /// are decoded, with field numbers from kubernetes/api <c>core/v1/generated.proto</c>,
-/// <c>apps/v1/generated.proto</c> and apimachinery <c>meta/v1/generated.proto</c>. A field that is not
+/// <c>apps/v1/generated.proto</c>, <c>authentication/v1/generated.proto</c> and apimachinery <c>meta/v1/generated.proto</c>. A field that is not
 /// listed is skipped when it holds its zero value (generated Go code writes every non-pointer field) and
 /// refused otherwise, so nothing a client sends is silently lost.
 /// </summary>
@@ -212,6 +212,24 @@ public static class KubeProtobuf
         [6] = new("ignoreStoreReadErrorWithClusterBreakingPotential", T.Bool, Pointer: true),
     };
 
+    // What `kubectl create token` sends (authentication/v1 generated.proto).
+    private static readonly Dictionary<int, F> TokenRequest = new()
+    {
+        [1] = new("metadata", T.Message, ObjectMeta),
+        [2] = new("spec", T.Message, new()
+        {
+            [1] = new("audiences", T.Strings),
+            [4] = new("expirationSeconds", T.Int, Pointer: true),
+            [3] = new("boundObjectRef", T.Message, new()
+            {
+                [1] = new("kind", T.String),
+                [2] = new("apiVersion", T.String),
+                [3] = new("name", T.String),
+                [4] = new("uid", T.String),
+            }),
+        }),
+    };
+
     private static readonly Dictionary<(string ApiVersion, string Kind), Dictionary<int, F>> Kinds = new()
     {
         [("v1", "DeleteOptions")] = DeleteOptions,
@@ -220,6 +238,7 @@ public static class KubeProtobuf
         [("v1", "ConfigMap")] = ConfigMap,
         [("v1", "Namespace")] = Namespace,
         [("apps/v1", "Deployment")] = Deployment,
+        [("authentication.k8s.io/v1", "TokenRequest")] = TokenRequest,
     };
 
     private static JsonObject Message(ReadOnlyMemory<byte> bytes, Dictionary<int, F> schema, string where, JsonObject result)

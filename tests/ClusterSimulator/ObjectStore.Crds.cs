@@ -14,7 +14,12 @@ public sealed partial class ObjectStore
     private static void Admit(ResourceKind kind, JsonObject obj, string name)
     {
         var errors = BuiltInValidation.Validate(kind, obj, name);
-        if (kind.Schema is { } schema)
+        if (kind.Model is { } model)
+        {
+            // Decoding into the Go type drops what the type does not declare.
+            TypedFields.Walk(model, obj, prune: true);
+        }
+        else if (kind.Schema is { } schema)
         {
             SchemaValidation.UnknownFields(schema, obj, prune: true);
             errors.AddRange(SchemaValidation.Validate(schema, obj));

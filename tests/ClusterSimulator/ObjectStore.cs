@@ -33,6 +33,7 @@ public sealed partial class ObjectStore
         var node = Create(Kind("Node"), null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = SimulatedNode.Name } });
         node["status"] = SimulatedNode.Status();
         Replace(Kind("Node"), null, SimulatedNode.Name, node, statusOnly: true);
+        Create(Kind("StorageClass"), null, SimulatedNode.StorageClass());
     }
 
     /// <summary>Every committed change, for watches.</summary>
@@ -46,7 +47,8 @@ public sealed partial class ObjectStore
         get { lock (_gate) { return _resourceVersion; } }
     }
 
-    public static ResourceKind Kind(string kind) => ResourceKind.BuiltIn.Single(k => k.Kind == kind);
+    /// <summary>The built-in kind named <paramref name="kind"/>; for <c>Event</c>, the core one.</summary>
+    public static ResourceKind Kind(string kind) => ResourceKind.BuiltIn.First(k => k.Kind == kind);
 
     public JsonObject Get(ResourceKind kind, string? ns, string name)
     {
@@ -127,6 +129,7 @@ public sealed partial class ObjectStore
             }
 
             Admit(kind, obj, name);
+            DefaultStorageClass(kind, obj);
             ApplyDefaults(kind, obj, name);
             return Commit(kind, ns, name, obj, dryRun);
         }
@@ -352,6 +355,24 @@ public sealed partial class ObjectStore
         obj["kind"] = kind.Kind;
     }
 
+    // The DefaultStorageClass admission plugin, on create only: a claim that names no class gets the default one.
+    private void DefaultStorageClass(ResourceKind kind, JsonObject obj)
+    {
+        if (kind.Kind != "PersistentVolumeClaim" || obj["spec"] is not JsonObject spec || spec.ContainsKey("storageClassName"))
+        {
+            return;
+        }
+
+        var defaults = _objects[Kind("StorageClass")].Values
+            .Where(c => (string?)c["metadata"]?["annotations"]?["storageclass.kubernetes.io/is-default-class"] == "true")
+            .Select(c => (string)c["metadata"]!["name"]!)
+            .ToList();
+        if (defaults.Count > 0)
+        {
+            spec["storageClassName"] = defaults[^1];
+        }
+    }
+
     // The defaults and conversions the real API server applies on every write.
     private void ApplyDefaults(ResourceKind kind, JsonObject obj, string name)
     {
@@ -396,6 +417,14 @@ public sealed partial class ObjectStore
 
                 obj["spec"] = spec;
                 obj["status"] ??= new JsonObject { ["loadBalancer"] = new JsonObject() };
+                break;
+            case "PersistentVolumeClaim" or "PersistentVolume":
+                if (obj["spec"] is JsonObject volumeSpec)
+                {
+                    volumeSpec["volumeMode"] ??= "Filesystem";
+                }
+
+                obj["status"] ??= new JsonObject { ["phase"] = kind.Kind == "PersistentVolume" ? "Available" : "Pending" };
                 break;
             case "Deployment":
                 var deploymentSpec = obj["spec"] as JsonObject ?? [];

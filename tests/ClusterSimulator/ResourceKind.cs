@@ -14,8 +14,17 @@ public sealed record ResourceKind(
     string[]? Categories = null,
     System.Text.Json.Nodes.JsonObject? Schema = null)
 {
+    /// <summary>
+    /// For a built-in kind, its typed model from KubernetesClient (<c>k8s.Models</c>): the JSON name and
+    /// type of every field, which validates and prunes what clients send, as the real server's Go types do.
+    /// </summary>
+    public Type? Model { get; init; }
+
+    /// <summary>The subresources besides <c>status</c> (e.g. <c>scale</c>, <c>log</c>, <c>token</c>), as discovery lists them.</summary>
+    public string[] Subresources { get; init; } = [];
+
     /// <summary>True for kinds a CustomResourceDefinition added; their <see cref="Schema"/> validates them.</summary>
-    public bool IsCustom => Schema is not null;
+    public bool IsCustom => Model is null && Schema is not null;
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
@@ -24,28 +33,6 @@ public sealed record ResourceKind(
     /// <summary>The verbs served on every kind.</summary>
     public static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-    public static readonly IReadOnlyList<ResourceKind> BuiltIn =
-    [
-        new("", "v1", "namespaces", "namespace", "Namespace", false, ["ns"], HasStatus: true),
-        new("", "v1", "configmaps", "configmap", "ConfigMap", true, ["cm"]),
-        new("", "v1", "secrets", "secret", "Secret", true, []),
-        new("", "v1", "services", "service", "Service", true, ["svc"], HasStatus: true),
-        new("apps", "v1", "deployments", "deployment", "Deployment", true, ["deploy"], HasStatus: true, TracksGeneration: true),
-        new("", "v1", "pods", "pod", "Pod", true, ["po"], HasStatus: true),
-        new("", "v1", "nodes", "node", "Node", false, ["no"], HasStatus: true),
-        new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"]),
-        new("", "v1", "endpoints", "endpoints", "Endpoints", true, ["ep"]),
-        new("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, ["rs"], HasStatus: true, TracksGeneration: true),
-        new("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, ["sts"], HasStatus: true, TracksGeneration: true),
-        new("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, ["ds"], HasStatus: true, TracksGeneration: true),
-        new("batch", "v1", "jobs", "job", "Job", true, [], HasStatus: true, TracksGeneration: true),
-        new("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, []),
-        new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false, [], TracksGeneration: true),
-        new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false, [], TracksGeneration: true),
-        new("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, []),
-        new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, []),
-        new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, []),
-        new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, []),
-        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, ["crd", "crds"], HasStatus: true, TracksGeneration: true, Categories: ["api-extensions"]),
-    ];
+    /// <summary>Every stable built-in kind of Kubernetes 1.35 that charts and operators write (see <see cref="BuiltInKinds"/>).</summary>
+    public static IReadOnlyList<ResourceKind> BuiltIn => BuiltInKinds.All;
 }

@@ -2,12 +2,28 @@ using System.Text.Json.Nodes;
 
 namespace Mesh.ClusterSimulator;
 
-/// <summary>The simulator's one node: where every pod is placed, and the address a NodePort is reached on (only data).</summary>
+/// <summary>The simulator's one node: where every pod is placed, the address a NodePort is reached on, and its default storage (only data).</summary>
 public static class SimulatedNode
 {
     public const string Name = "simulated-node";
 
     public const string InternalIp = "172.18.0.2";
+
+    /// <summary>The provisioner of the default StorageClass, as on a kind node.</summary>
+    public const string Provisioner = "rancher.io/local-path";
+
+    /// <summary>kind's default StorageClass: <c>standard</c>, local volumes bound when a pod first mounts them.</summary>
+    public static JsonObject StorageClass() => new()
+    {
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = "standard",
+            ["annotations"] = new JsonObject { ["storageclass.kubernetes.io/is-default-class"] = "true" },
+        },
+        ["provisioner"] = Provisioner,
+        ["reclaimPolicy"] = "Delete",
+        ["volumeBindingMode"] = "WaitForFirstConsumer",
+    };
 
     public static JsonObject Status() => new()
     {

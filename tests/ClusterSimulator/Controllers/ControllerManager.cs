@@ -18,7 +18,7 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
 {
     public const string FieldManager = "kube-controller-manager";
 
-    private static readonly string[] Watched = ["Namespace", "ServiceAccount", "Deployment", "ReplicaSet", "Pod", "Job", "Service", "StatefulSet", "DaemonSet", "EndpointSlice"];
+    private static readonly string[] Watched = ["Namespace", "ServiceAccount", "Deployment", "ReplicaSet", "Pod", "Job", "Service", "StatefulSet", "DaemonSet", "EndpointSlice", "PersistentVolumeClaim", "PersistentVolume"];
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<bool> _kicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -43,6 +43,10 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         }
 
         _tasks.Add(Task.Run(RunAsync));
+
+        // A first pass for what the store held before the loop started (the initial namespaces' default
+        // service accounts), rather than waiting for the first event.
+        Kick();
     }
 
     public async ValueTask DisposeAsync()
@@ -177,6 +181,11 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         if (options.LoadBalancers)
         {
             ReconcileLoadBalancers();
+        }
+
+        if (options.Volumes)
+        {
+            ProvisionVolumes();
         }
     }
 

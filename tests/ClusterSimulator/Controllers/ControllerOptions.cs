@@ -24,6 +24,9 @@ public sealed class ControllerOptions
     /// <summary>StatefulSets and DaemonSets report a finished rollout (they make no pods).</summary>
     public bool StatefulSetsAndDaemonSets { get; set; } = true;
 
+    /// <summary>Claims of the default <c>standard</c> StorageClass are bound to provisioned volumes once a pod mounts them.</summary>
+    public bool Volumes { get; set; } = true;
+
     /// <summary>Every namespace gets a ServiceAccount named <c>default</c>.</summary>
     public bool ServiceAccounts { get; set; } = true;
 

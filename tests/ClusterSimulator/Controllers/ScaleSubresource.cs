@@ -3,12 +3,12 @@ using System.Text.Json.Nodes;
 namespace Mesh.ClusterSimulator;
 
 /// <summary>
-/// The <c>scale</c> subresource of Deployments, ReplicaSets and StatefulSets (what <c>kubectl scale</c>
+/// The <c>scale</c> subresource of Deployments, ReplicaSets, StatefulSets and ReplicationControllers (what <c>kubectl scale</c>
 /// uses): an autoscaling/v1 Scale read from, and written to, the object's <c>spec.replicas</c>.
 /// </summary>
 public static class ScaleSubresource
 {
-    public static bool Scales(ResourceKind kind) => !kind.IsCustom && kind.Kind is "Deployment" or "ReplicaSet" or "StatefulSet";
+    public static bool Scales(ResourceKind kind) => kind.Model is not null && kind.Subresources.Contains("scale");
 
     public static JsonObject Serve(ObjectStore store, ResourceKind kind, string? ns, string name, string method, JsonObject? body)
     {
