@@ -185,6 +185,7 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         }
 
         ReconcileGatewayListeners();
+        IstiodWebhookEdits();
     }
 
     // The service account controller's part: every active namespace has a ServiceAccount named default.
