@@ -126,6 +126,52 @@ public sealed class WebhookAdmissionTests(MeshFixture mesh) : IClassFixture<Mesh
         Assert.Contains(injector.Metadata.ManagedFields, f => f.Manager == "pilot-discovery" && f.Operation == "Update");
     }
 
+    [Fact]
+    public async Task A_chart_applying_the_failure_policy_istiod_set_conflicts_on_that_webhook_field_only()
+    {
+        const string name = "istio-validator-istio-system";
+        string Validator(string? failurePolicy)
+        {
+            var webhook = new JsonObject
+            {
+                ["name"] = "rev.validation.istio.io",
+                ["sideEffects"] = "None",
+                ["admissionReviewVersions"] = new JsonArray("v1"),
+                ["clientConfig"] = new JsonObject { ["service"] = new JsonObject { ["name"] = "istiod", ["namespace"] = "istio-system", ["path"] = "/validate" } },
+                ["rules"] = new JsonArray(new JsonObject
+                {
+                    ["operations"] = new JsonArray("CREATE", "UPDATE"),
+                    ["apiGroups"] = new JsonArray("networking.istio.io"),
+                    ["apiVersions"] = new JsonArray("*"),
+                    ["resources"] = new JsonArray("*"),
+                }),
+            };
+            if (failurePolicy is not null)
+            {
+                webhook["failurePolicy"] = failurePolicy;
+            }
+
+            return new JsonObject
+            {
+                ["apiVersion"] = "admissionregistration.k8s.io/v1",
+                ["kind"] = "ValidatingWebhookConfiguration",
+                ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["istio.io/rev"] = "default" } },
+                ["webhooks"] = new JsonArray(webhook),
+            }.ToJsonString();
+        }
+
+        await mesh.Client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(new V1Patch(Validator("Ignore"), V1Patch.PatchType.ApplyPatch), name, fieldManager: "helm");
+        await EventuallyAsync(() => mesh.Client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(name), v => v.Webhooks[0].FailurePolicy == "Fail");
+
+        var conflict = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            mesh.Client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(new V1Patch(Validator("Ignore"), V1Patch.PatchType.ApplyPatch), name, fieldManager: "helm"));
+        var upgrade = await mesh.Client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(new V1Patch(Validator(null), V1Patch.PatchType.ApplyPatch), name, fieldManager: "helm");
+
+        Assert.Equal(409, (int)conflict.Response.StatusCode);
+        Assert.Contains("conflict with \"pilot-discovery\" using admissionregistration.k8s.io/v1: .webhooks[name=\"rev.validation.istio.io\"].failurePolicy", (string?)JsonNode.Parse(conflict.Response.Content)!["message"], StringComparison.Ordinal);
+        Assert.Equal("Fail", upgrade.Webhooks[0].FailurePolicy);
+    }
+
     // A configuration NAME with one webhook NAME.example.io for pods in namespaces labelled webhook-test=NAME.
     private Task WebhooksAsync(string name, string failurePolicy, string service, string operations, string serviceNs = "istio-system", JsonObject? objectSelector = null) =>
         mesh.Client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(KubernetesJson.Deserialize<V1MutatingWebhookConfiguration>(new JsonObject
