@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
+using Mesh.Build.Catalog;
 using Mesh.Build.Certificates;
 using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
@@ -18,6 +19,9 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
 {
     private const string CaSecret = "mesh-gateway-ca";
     private const string CertificateCrd = "certificates.cert-manager.io";
+
+    // How long the gateway gets to present our certificate (less when wait-timeout is).
+    private static readonly TimeSpan HandshakePatience = TimeSpan.FromSeconds(30);
 
     public override async Task RunAsync(BuildContext context)
     {
@@ -136,44 +140,60 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
         return X509Certificate2.CreateFromPem(Field(secret, "tls.crt"));
     }
 
-    /// <summary>On a cluster this machine can reach, the gateway must present our certificate for the test application's host.</summary>
+    /// <summary>
+    /// Where this machine reaches the gateway, it must present our certificate for the test application's host.
+    /// A gateway that is not reachable from here (no address, no route, a timeout) cannot be judged: the check
+    /// is skipped with a line. One that refuses the connection, presents no certificate for the host, or
+    /// presents another certificate is asked again for a while (Envoy gets a new listener and SDS a new secret
+    /// within seconds); then no listener is reported as inconclusive, and no or another certificate fails the task.
+    /// </summary>
     private static async Task<string> CheckHandshakeAsync(BuildContext context, GatewayHosts hosts, X509Certificate2 expected)
     {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        var patience = context.Settings.WaitTimeout < HandshakePatience ? context.Settings.WaitTimeout : HandshakePatience;
+        var deadline = DateTimeOffset.UtcNow + patience;
+        var secret = $"{MeshLayout.GatewayNamespace}/{context.Settings.TlsSecret}";
         while (true)
         {
             var handshake = await GatewayHandshake.TryAsync(hosts.Gateway, hosts.MailHog, TimeSpan.FromSeconds(3));
-            if (handshake.Certificate is null)
+            if (handshake.Outcome == HandshakeOutcome.Unreachable)
             {
                 return $"TLS check of {hosts.MailHog} skipped: {handshake.Detail}";
             }
 
-            if (handshake.Certificate.Thumbprint == expected.Thumbprint)
+            if (handshake.Certificate?.Thumbprint == expected.Thumbprint)
             {
                 return $"TLS handshake with {hosts.MailHog} at {handshake.Detail} returned our certificate (serial {expected.SerialNumber})";
             }
 
-            // A certificate that does not even name the host was not served by our Gateway: a proxy between
-            // this machine and the cluster answered. That says nothing about the gateway either way.
-            if (!HostNames.DnsNames(handshake.Certificate).Any(name => HostNames.Covers(name, hosts.MailHog)))
+            if (DateTimeOffset.UtcNow < deadline)
             {
-                context.Log.Warning(
-                    "TLS check of {0} inconclusive: {1} answered with {2}, which does not name the host (a proxy between here and the cluster?)",
-                    hosts.MailHog,
-                    handshake.Detail,
-                    handshake.Certificate.Subject);
-                return $"inconclusive: {handshake.Detail} answered with {handshake.Certificate.Subject}";
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                continue;
             }
 
-            // SDS pushes a new certificate within seconds; give it that long before calling it wrong.
-            if (DateTimeOffset.UtcNow >= deadline)
+            var waited = $"{patience.TotalSeconds:0} s";
+            switch (handshake.Outcome)
             {
-                throw new InvalidOperationException(
-                    $"ConfigureGateway: {hosts.MailHog} at {handshake.Detail} presents {handshake.Certificate.Subject} (serial {handshake.Certificate.SerialNumber}), not the certificate in {MeshLayout.GatewayNamespace}/{context.Settings.TlsSecret} (serial {expected.SerialNumber}). " +
-                    "Check the Gateway's credentialName and `istioctl proxy-config secret -n istio-ingress deploy/istio-ingressgateway`.");
+                case HandshakeOutcome.Refused:
+                    context.Log.Warning(
+                        "TLS check of {0} inconclusive: {1} for {2} (no https listener on the gateway, or a firewall rejecting this machine). Check `kubectl get svc -n {3} {4}` and the Gateway's https server.",
+                        hosts.MailHog,
+                        handshake.Detail,
+                        waited,
+                        MeshLayout.GatewayNamespace,
+                        Components.Gateway.Release);
+                    return $"inconclusive: {handshake.Detail} for {waited}";
+                case HandshakeOutcome.NoCertificate:
+                    throw new InvalidOperationException(
+                        $"ConfigureGateway: {handshake.Detail} for {waited}: the gateway has no certificate for the host. " +
+                        $"Check that a Gateway server on port 443 lists {hosts.MailHog} with credentialName {context.Settings.TlsSecret}, that {secret} exists, and `istioctl proxy-config secret -n {MeshLayout.GatewayNamespace} deploy/{Components.Gateway.Release}`.");
+                default:
+                    var presented = handshake.Certificate!;
+                    var names = string.Join(", ", HostNames.DnsNames(presented));
+                    throw new InvalidOperationException(
+                        $"ConfigureGateway: {hosts.MailHog} at {handshake.Detail} presents {presented.Subject} (serial {presented.SerialNumber}, names: {(names.Length == 0 ? "none" : names)}), not the certificate in {secret} (serial {expected.SerialNumber}). " +
+                        $"Another Gateway may serve the host first (`kubectl get gateway -A`), or a proxy between this machine and the cluster answers TLS itself. Check the Gateway's credentialName and `istioctl proxy-config secret -n {MeshLayout.GatewayNamespace} deploy/{Components.Gateway.Release}`.");
             }
-
-            await Task.Delay(TimeSpan.FromSeconds(2));
         }
     }
 

@@ -153,7 +153,9 @@ public sealed class DeploymentControllerTests(SimulatorFixture fixture) : IClass
 
         Assert.True(wait.ExitCode == 0, wait.Output);
         var parts = ip.Output.Split(' ');
-        Assert.StartsWith("172.18.255.", parts[0]);
+        var address = System.Net.IPAddress.Parse(parts[0]);
+        Assert.True(System.Net.IPAddress.IsLoopback(address), $"{address} is on the loopback range");
+        Assert.NotEqual(fixture.Cluster.Network.NodeAddress, address);
         Assert.InRange(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), 30000, 32767);
     }
 

@@ -17,7 +17,8 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
         var (exitCode, output) = await KubectlAsync("get", "nodes", "-o", "jsonpath={.items[*].metadata.name} {.items[0].status.addresses[?(@.type==\"InternalIP\")].address} {.items[0].status.conditions[?(@.type==\"Ready\")].status}");
 
         Assert.True(exitCode == 0, output);
-        Assert.Equal("simulated-node 172.18.0.2 True", output.Trim());
+        Assert.Equal($"simulated-node {fixture.Cluster.Network.NodeAddress} True", output.Trim());
+        Assert.True(System.Net.IPAddress.IsLoopback(fixture.Cluster.Network.NodeAddress), "the node's address is on the loopback range, so nothing leaves the machine");
     }
 
     [Fact]

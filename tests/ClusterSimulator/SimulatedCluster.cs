@@ -24,9 +24,17 @@ public sealed class SimulatedCluster : IAsyncDisposable
         CertificateAuthority = Certificates.CreateCertificateAuthority();
         ServingCertificate = Certificates.CreateServingCertificate(CertificateAuthority);
         Token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+
+        // The node's address is this simulator's, on the loopback range: NodePorts answer there.
+        var node = Store.Get(ObjectStore.Kind("Node"), null, SimulatedNode.Name);
+        node["status"] = SimulatedNode.Status(Network.NodeAddress.ToString());
+        Store.Replace(ObjectStore.Kind("Node"), null, SimulatedNode.Name, node, statusOnly: true);
     }
 
     public ObjectStore Store { get; } = new();
+
+    /// <summary>This simulator's addresses on the loopback range: the node's and the load balancers'.</summary>
+    public LoopbackNetwork Network { get; } = new();
 
     /// <summary>Every request answered, for tests that count calls (see also <c>GET /_sim/requests</c>).</summary>
     public RequestLog Requests { get; } = new();
@@ -45,6 +53,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     /// <summary>The last unexpected error of the controller loop (null when none): a simulator bug for a test to report.</summary>
     public Exception? ControllerError => _controllers?.LastError;
+
+    /// <summary>The ingress gateway's listeners on <see cref="Network"/>'s addresses, while the simulator runs.</summary>
+    public GatewayListeners? GatewayListeners => _controllers?.Listeners;
 
     public X509Certificate2 CertificateAuthority { get; }
 
@@ -93,7 +104,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _app.Use(hooks.AdminOrFaultAsync);
         _app.Run(api.HandleAsync);
         await _app.StartAsync(cancellationToken);
-        _controllers = new ControllerManager(Store, Controllers, pod => RunPod(pod, Store));
+        _controllers = new ControllerManager(Store, Controllers, Network, pod => RunPod(pod, Store));
         _controllers.Start();
 
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -155,5 +166,6 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         ServingCertificate.Dispose();
         CertificateAuthority.Dispose();
+        Network.Dispose();
     }
 }

@@ -2,12 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace Mesh.ClusterSimulator;
 
-/// <summary>The simulator's one node: where every pod is placed, the address a NodePort is reached on, and its default storage (only data).</summary>
+/// <summary>
+/// The simulator's one node: where every pod is placed, and its default storage (only data). Its InternalIP is the
+/// <see cref="LoopbackNetwork.NodeAddress"/> of the simulator it belongs to, where NodePorts answer as kube-proxy
+/// would route them (a bare store's node has no address).
+/// </summary>
 public static class SimulatedNode
 {
     public const string Name = "simulated-node";
-
-    public const string InternalIp = "172.18.0.2";
 
     /// <summary>The provisioner of the default StorageClass, as on a kind node.</summary>
     public const string Provisioner = "rancher.io/local-path";
@@ -25,12 +27,20 @@ public static class SimulatedNode
         ["volumeBindingMode"] = "WaitForFirstConsumer",
     };
 
-    public static JsonObject Status() => new()
+    public static JsonObject Status(string? internalIp = null)
     {
-        ["addresses"] = new JsonArray(
-            new JsonObject { ["type"] = "InternalIP", ["address"] = InternalIp },
-            new JsonObject { ["type"] = "Hostname", ["address"] = Name }),
-        ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["reason"] = "KubeletReady" }),
-        ["nodeInfo"] = new JsonObject { ["kubeletVersion"] = "v1.35.2", ["architecture"] = "amd64", ["operatingSystem"] = "linux" },
-    };
+        var addresses = new JsonArray();
+        if (internalIp is not null)
+        {
+            addresses.Add(new JsonObject { ["type"] = "InternalIP", ["address"] = internalIp });
+        }
+
+        addresses.Add(new JsonObject { ["type"] = "Hostname", ["address"] = Name });
+        return new()
+        {
+            ["addresses"] = addresses,
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["reason"] = "KubeletReady" }),
+            ["nodeInfo"] = new JsonObject { ["kubeletVersion"] = "v1.35.2", ["architecture"] = "amd64", ["operatingSystem"] = "linux" },
+        };
+    }
 }

@@ -14,6 +14,9 @@ public static class StrategicMergePatch
     public static string? MergeKey(string field, bool inListItem) => field switch
     {
         "containers" or "initContainers" or "ephemeralContainers" or "env" or "volumes" or "imagePullSecrets" => "name",
+
+        // admissionregistration's webhook configurations: a list keyed by the webhook's name.
+        "webhooks" => "name",
         "volumeMounts" => "mountPath",
         "ports" => inListItem ? "containerPort" : "port",
         _ => null,

@@ -6,8 +6,9 @@ namespace Mesh.ClusterSimulator.Tests;
 
 /// <summary>
 /// A simulator with Istio's pieces in place, as the istiod chart leaves them: the PeerAuthentication
-/// definition, istiod (1.31.1) and a revision <c>canary</c> istiod (1.32.0) Deployments in istio-system,
-/// and the two sidecar-injector webhook configurations our istiod fixture chart renders.
+/// definition, a Ready istiod pod (1.31.1) and a Ready revision <c>canary</c> istiod pod (1.32.0) in
+/// istio-system behind their Services, and the sidecar-injector webhook configurations the published
+/// istiod chart renders without and with revision <c>canary</c>.
 /// </summary>
 public sealed class MeshFixture : IAsyncLifetime
 {
@@ -26,23 +27,9 @@ public sealed class MeshFixture : IAsyncLifetime
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Simulator.KubeconfigPath));
         await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(PeerAuthenticationCrd.Yaml));
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "istio-system" } });
-        foreach (var (suffix, tag) in new[] { ("", "1.31.1"), ("-canary", "1.32.0") })
+        foreach (var (revision, tag) in new[] { ("default", "1.31.1"), ("canary", "1.32.0") })
         {
-            await Client.AppsV1.CreateNamespacedDeploymentAsync(
-                new V1Deployment
-                {
-                    Metadata = new V1ObjectMeta { Name = "istiod" + suffix },
-                    Spec = new V1DeploymentSpec
-                    {
-                        Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "istiod" } },
-                        Template = new V1PodTemplateSpec
-                        {
-                            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "istiod" } },
-                            Spec = new V1PodSpec { Containers = [new V1Container { Name = "discovery", Image = $"docker.io/istio/pilot:{tag}" }] },
-                        },
-                    },
-                },
-                "istio-system");
+            await IstiodAsync(revision, tag);
         }
 
         await Client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(KubernetesYaml.Deserialize<V1MutatingWebhookConfiguration>(DefaultWebhooks));
@@ -53,6 +40,40 @@ public sealed class MeshFixture : IAsyncLifetime
     {
         Client?.Dispose();
         await Simulator.DisposeAsync();
+    }
+
+    /// <summary>An istiod of <paramref name="revision"/>: its Service (istiod, or istiod-REVISION) and a Ready pod behind it.</summary>
+    public async Task IstiodAsync(string revision, string tag)
+    {
+        var name = revision == "default" ? "istiod" : $"istiod-{revision}";
+        var labels = new Dictionary<string, string> { ["app"] = "istiod", ["istio.io/rev"] = revision };
+        await Client.CoreV1.CreateNamespacedServiceAsync(
+            new V1Service
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                Spec = new V1ServiceSpec { Selector = labels, Ports = [new V1ServicePort { Name = "https-webhook", Port = 443, TargetPort = 15017 }] },
+            },
+            "istio-system");
+        await Client.CoreV1.CreateNamespacedPodAsync(
+            new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = name + "-0", Labels = new Dictionary<string, string>(labels) { ["sidecar.istio.io/inject"] = "false" } },
+                Spec = new V1PodSpec
+                {
+                    Containers =
+                    [
+                        new V1Container
+                        {
+                            Name = "discovery",
+                            Image = $"docker.io/istio/pilot:{tag}",
+                            Args = ["discovery", "--monitoringAddr=:15014"],
+                            Env = [new V1EnvVar { Name = "REVISION", Value = revision }],
+                        },
+                    ],
+                },
+            },
+            "istio-system");
+        await MarkReadyAsync("istio-system", name + "-0");
     }
 
     /// <summary>A new namespace with <paramref name="labels"/>; returns its name.</summary>
@@ -123,17 +144,49 @@ public sealed class MeshFixture : IAsyncLifetime
             ns,
             "peerauthentications");
 
-    // What our istiod fixture chart (tests/charts/istiod) renders, without and with revision "canary".
+    // The published istiod chart's webhooks (templates/mutatingwebhook.yaml, 1.30.3), as `helm template`
+    // renders them without a revision and with revision canary: the same selectors, written out here.
     private const string DefaultWebhooks = """
         apiVersion: admissionregistration.k8s.io/v1
         kind: MutatingWebhookConfiguration
         metadata:
           name: istio-sidecar-injector
-          labels: {app: sidecar-injector, istio.io/rev: default}
+          labels: {app: sidecar-injector, istio.io/rev: default, app.kubernetes.io/name: istiod}
         webhooks:
+        - name: rev.namespace.sidecar-injector.istio.io
+          clientConfig: {service: {name: istiod, namespace: istio-system, path: /inject, port: 443}}
+          sideEffects: None
+          failurePolicy: Fail
+          reinvocationPolicy: Never
+          admissionReviewVersions: ["v1"]
+          rules: [{operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"]}]
+          namespaceSelector:
+            matchExpressions:
+            - {key: istio.io/rev, operator: In, values: ["default"]}
+            - {key: istio-injection, operator: DoesNotExist}
+          objectSelector:
+            matchExpressions:
+            - {key: sidecar.istio.io/inject, operator: NotIn, values: ["false"]}
+        - name: rev.object.sidecar-injector.istio.io
+          clientConfig: {service: {name: istiod, namespace: istio-system, path: /inject, port: 443}}
+          sideEffects: None
+          failurePolicy: Fail
+          reinvocationPolicy: Never
+          admissionReviewVersions: ["v1"]
+          rules: [{operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"]}]
+          namespaceSelector:
+            matchExpressions:
+            - {key: istio.io/rev, operator: DoesNotExist}
+            - {key: istio-injection, operator: DoesNotExist}
+          objectSelector:
+            matchExpressions:
+            - {key: sidecar.istio.io/inject, operator: NotIn, values: ["false"]}
+            - {key: istio.io/rev, operator: In, values: ["default"]}
         - name: namespace.sidecar-injector.istio.io
           clientConfig: {service: {name: istiod, namespace: istio-system, path: /inject, port: 443}}
           sideEffects: None
+          failurePolicy: Fail
+          reinvocationPolicy: Never
           admissionReviewVersions: ["v1"]
           rules: [{operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"]}]
           namespaceSelector:
@@ -145,6 +198,8 @@ public sealed class MeshFixture : IAsyncLifetime
         - name: object.sidecar-injector.istio.io
           clientConfig: {service: {name: istiod, namespace: istio-system, path: /inject, port: 443}}
           sideEffects: None
+          failurePolicy: Fail
+          reinvocationPolicy: Never
           admissionReviewVersions: ["v1"]
           rules: [{operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"]}]
           namespaceSelector:
@@ -154,6 +209,7 @@ public sealed class MeshFixture : IAsyncLifetime
           objectSelector:
             matchExpressions:
             - {key: sidecar.istio.io/inject, operator: In, values: ["true"]}
+            - {key: istio.io/rev, operator: DoesNotExist}
         """;
 
     private const string CanaryWebhooks = """
@@ -161,11 +217,13 @@ public sealed class MeshFixture : IAsyncLifetime
         kind: MutatingWebhookConfiguration
         metadata:
           name: istio-sidecar-injector-canary
-          labels: {app: sidecar-injector, istio.io/rev: canary}
+          labels: {app: sidecar-injector, istio.io/rev: canary, app.kubernetes.io/name: istiod}
         webhooks:
         - name: rev.namespace.sidecar-injector.istio.io
           clientConfig: {service: {name: istiod-canary, namespace: istio-system, path: /inject, port: 443}}
           sideEffects: None
+          failurePolicy: Fail
+          reinvocationPolicy: Never
           admissionReviewVersions: ["v1"]
           rules: [{operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"]}]
           namespaceSelector:
@@ -175,5 +233,20 @@ public sealed class MeshFixture : IAsyncLifetime
           objectSelector:
             matchExpressions:
             - {key: sidecar.istio.io/inject, operator: NotIn, values: ["false"]}
+        - name: rev.object.sidecar-injector.istio.io
+          clientConfig: {service: {name: istiod-canary, namespace: istio-system, path: /inject, port: 443}}
+          sideEffects: None
+          failurePolicy: Fail
+          reinvocationPolicy: Never
+          admissionReviewVersions: ["v1"]
+          rules: [{operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"]}]
+          namespaceSelector:
+            matchExpressions:
+            - {key: istio.io/rev, operator: DoesNotExist}
+            - {key: istio-injection, operator: DoesNotExist}
+          objectSelector:
+            matchExpressions:
+            - {key: sidecar.istio.io/inject, operator: NotIn, values: ["false"]}
+            - {key: istio.io/rev, operator: In, values: ["canary"]}
         """;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace Mesh.ClusterSimulator;
@@ -124,8 +125,21 @@ public sealed partial class ControllerManager
         metadata["ownerReferences"] = OwnerReference(owner);
         var spec = template["spec"]?.DeepClone() as JsonObject ?? [];
         spec["nodeName"] ??= SimulatedNode.Name;
-        store.Create(K("Pod"), Ns(owner), new JsonObject { ["metadata"] = metadata, ["spec"] = spec });
+        try
+        {
+            store.Create(K("Pod"), Ns(owner), new JsonObject { ["metadata"] = metadata, ["spec"] = spec });
+        }
+        catch (ApiError error) when (error.Code is not (404 or 409))
+        {
+            // Refused at admission (a webhook that fails closed, a rejected template): as the real
+            // controllers do after a FailedCreate event, try again a little later.
+            FailedCreates[$"{Ns(owner)}/{Name(owner)}"] = error.Message;
+            WakeAt(DateTime.UtcNow.AddSeconds(1));
+        }
     }
+
+    /// <summary>The last refused pod creation of each ReplicaSet or Job (NAMESPACE/NAME), what a FailedCreate event would say.</summary>
+    public ConcurrentDictionary<string, string> FailedCreates { get; } = new(StringComparer.Ordinal);
 
     private static bool PodReady(JsonObject pod) => Endpoints.IsReady(pod);
 

@@ -165,8 +165,8 @@ public sealed partial class ControllerManager
         return new JsonObject
         {
             ["phase"] = phase,
-            ["hostIP"] = "172.18.0.2",
-            ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = "172.18.0.2" }),
+            ["hostIP"] = network.NodeAddress.ToString(),
+            ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = network.NodeAddress.ToString() }),
             ["podIP"] = ip,
             ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ip }),
             ["startTime"] = old?["startTime"]?.DeepClone() ?? Now(),

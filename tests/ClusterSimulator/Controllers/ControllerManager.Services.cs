@@ -5,14 +5,14 @@ namespace Mesh.ClusterSimulator;
 /// <summary>
 /// Services: an EndpointSlice per selecting service (labelled <c>kubernetes.io/service-name</c>, owned by
 /// it) listing each running pod it selects, ready or not as the pod is, as the real controller does;
-/// a LoadBalancer service gets <c>status.loadBalancer.ingress[0].ip</c> from 172.18.255.200 upwards
-/// after the ready delay (only data: nothing listens there). StatefulSets and DaemonSets report a
+/// a LoadBalancer service gets <c>status.loadBalancer.ingress[0].ip</c> after the ready delay: the next
+/// address of the simulator's <see cref="LoopbackNetwork"/> with its ports free, where the
+/// <see cref="GatewayListeners"/> answer for the gateway behind it. StatefulSets and DaemonSets report a
 /// finished rollout of their replicas (a DaemonSet on one node) without making pods.
 /// </summary>
 public sealed partial class ControllerManager
 {
     private const string ManagedBy = "endpointslice-controller.k8s.io";
-    private int _nextLoadBalancerIp = 200;
 
     private void ReconcileEndpointSlices()
     {
@@ -78,12 +78,55 @@ public sealed partial class ControllerManager
                 continue;
             }
 
-            var ip = $"172.18.255.{_nextLoadBalancerIp++}";
+            var ports = (service["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>().Select(p => Endpoints.Number(p["port"])).ToList();
+            var ip = network.NextLoadBalancerAddress(ports).ToString();
             WriteStatus("Service", service, new JsonObject
             {
                 ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = ip, ["ipMode"] = "VIP" }) },
             });
         }
+    }
+
+    /// <summary>
+    /// What kube-proxy and a load balancer make reachable from this machine: each port of a Service whose
+    /// Ready pods include an ingress gateway with a Gateway server on the target port, at the Service's
+    /// load-balancer address (when it is one of the simulator's) and at the node's address and its nodePort.
+    /// </summary>
+    private void ReconcileGatewayListeners()
+    {
+        var wanted = new List<Frontend>();
+        foreach (var service in All("Service").Where(s => !Deleting(s)))
+        {
+            if (Endpoints.Ready(store, service).FirstOrDefault(GatewayServers.IsGatewayPod) is not { } gateway)
+            {
+                continue;
+            }
+
+            var type = (string?)service["spec"]?["type"];
+            var ingress = (service["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(i => System.Net.IPAddress.TryParse((string?)i["ip"], out var ip) ? ip : null)
+                .FirstOrDefault(ip => ip is not null && System.Net.IPAddress.IsLoopback(ip));
+            foreach (var port in (service["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>().Where(p => (string?)p["protocol"] is null or "TCP"))
+            {
+                if (GatewayServers.ServersOn(store, gateway, Endpoints.TargetPort(port, gateway)).Count == 0)
+                {
+                    continue;
+                }
+
+                var number = Endpoints.Number(port["port"]);
+                if (type == "LoadBalancer" && ingress is not null)
+                {
+                    wanted.Add(new Frontend(new System.Net.IPEndPoint(ingress, number), Ns(service), Name(service), number));
+                }
+
+                if (type is "NodePort" or "LoadBalancer" && Endpoints.Number(port["nodePort"]) is > 0 and var nodePort)
+                {
+                    wanted.Add(new Frontend(new System.Net.IPEndPoint(network.NodeAddress, nodePort), Ns(service), Name(service), number));
+                }
+            }
+        }
+
+        _listeners.Reconcile(wanted);
     }
 
     private void StatefulSetAndDaemonSetStatuses()

@@ -14,7 +14,7 @@ namespace Mesh.ClusterSimulator;
 /// subresource, so clients watching see what they would see on a real cluster. Each pass is idempotent:
 /// writing what is already stored publishes nothing, so the loop goes quiet when the cluster has settled.
 /// </summary>
-public sealed partial class ControllerManager(ObjectStore store, ControllerOptions options, Func<JsonObject, PodRun> runPod) : IAsyncDisposable
+public sealed partial class ControllerManager(ObjectStore store, ControllerOptions options, LoopbackNetwork network, Func<JsonObject, PodRun> runPod) : IAsyncDisposable
 {
     public const string FieldManager = "kube-controller-manager";
 
@@ -24,11 +24,15 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
     private readonly Channel<bool> _kicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<WatchHub.Subscription> _subscriptions = [];
     private readonly List<Task> _tasks = [];
+    private readonly GatewayListeners _listeners = new(store);
 
     // First sighting of each object that waits for ReadyDelay (pods, load balancers), by uid.
     private readonly Dictionary<string, DateTime> _firstSeen = new(StringComparer.Ordinal);
     private static readonly TimeSpan ResyncPeriod = TimeSpan.FromMilliseconds(500);
     private DateTime _nextWake = DateTime.MaxValue;
+
+    /// <summary>The gateway's listeners on the simulator's loopback addresses (see <see cref="GatewayListeners"/>).</summary>
+    public GatewayListeners Listeners => _listeners;
 
     /// <summary>The last unexpected exception a pass threw (a simulator bug); the loop carries on.</summary>
     public Exception? LastError { get; private set; }
@@ -65,6 +69,7 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         {
         }
 
+        await _listeners.DisposeAsync();
         _stop.Dispose();
     }
 
@@ -187,6 +192,9 @@ public sealed partial class ControllerManager(ObjectStore store, ControllerOptio
         {
             ProvisionVolumes();
         }
+
+        ReconcileGatewayListeners();
+        IstiodWebhookEdits();
     }
 
     // The service account controller's part: every active namespace has a ServiceAccount named default.

@@ -2,12 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace Mesh.ClusterSimulator;
 
+/// <summary>The injector one istiod is, read from its pod: the proxy image it injects, its revision, whether it injects native sidecars.</summary>
+public sealed record Injector(string ProxyImage, string Revision, bool NativeSidecars);
+
 /// <summary>
-/// Istio's sidecar injection, done where its mutating webhook would run: when a Pod is created. Only a
-/// MutatingWebhookConfiguration with a webhook whose name ends in <c>sidecar-injector.istio.io</c> turns it
-/// on; its webhooks' namespaceSelector and objectSelector decide, against the namespace's and the pod's
-/// labels, exactly as the API server decides whether to call the webhook. The proxy version is the image
-/// tag of the Deployment the webhook's clientConfig.service names (istiod), else <c>latest</c>.
+/// Istio's sidecar injection, done as istiod's <c>/inject</c> endpoint answers it: the API server calls it
+/// for the webhooks of a MutatingWebhookConfiguration that select a pod being created (see
+/// <see cref="MutatingWebhooks"/>). Which pod is istiod is told from the pod itself: a container running
+/// pilot-discovery (arguments beginning <c>discovery</c>, or the <c>pilot</c> image). It injects the proxy
+/// of its own hub and tag (<c>HUB/pilot:TAG</c> injects <c>HUB/proxyv2:TAG</c>), names its revision (env
+/// <c>REVISION</c>, else its <c>istio.io/rev</c> label, else <c>default</c>) in the status annotation, and
+/// injects the proxy as a native sidecar when its env <c>ENABLE_NATIVE_SIDECARS</c> is <c>true</c> or the
+/// pod's annotation <c>sidecar.istio.io/nativeSidecar</c> says so.
 /// </summary>
 public static class SidecarInjector
 {
@@ -17,40 +23,48 @@ public static class SidecarInjector
 
     public const string StatusAnnotation = "sidecar.istio.io/status";
 
-    private const string WebhookSuffix = "sidecar-injector.istio.io";
+    /// <summary>The pilot-discovery container of an istiod pod; null for any other pod.</summary>
+    public static JsonObject? Discovery(JsonObject pod) =>
+        (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c =>
+            FirstWord(c) == "discovery" || Repository((string?)c["image"] ?? "").Split('/')[^1] == "pilot");
 
-    /// <summary>The injecting configuration whose webhooks select this pod, if any.</summary>
-    public static JsonObject? Selecting(IEnumerable<JsonObject> webhookConfigurations, IReadOnlyDictionary<string, string> namespaceLabels, IReadOnlyDictionary<string, string> podLabels) =>
-        webhookConfigurations.FirstOrDefault(configuration =>
-            (configuration["webhooks"] as JsonArray ?? []).OfType<JsonObject>().Any(webhook =>
-                ((string?)webhook["name"] ?? "").EndsWith(WebhookSuffix, StringComparison.Ordinal)
-                && SelectorMatch.Matches(webhook["namespaceSelector"], namespaceLabels)
-                && SelectorMatch.Matches(webhook["objectSelector"], podLabels)));
-
-    /// <summary>The istiod service a configuration calls: (namespace, name) from its first injection webhook.</summary>
-    public static (string Namespace, string Name)? Injector(JsonObject configuration) =>
-        (configuration["webhooks"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(w => w["clientConfig"]?["service"])
-            .Where(s => s is not null)
-            .Select(s => ((string?)s!["namespace"] ?? "", (string?)s["name"] ?? ""))
-            .Cast<(string, string)?>()
-            .FirstOrDefault();
-
-    /// <summary>The image tag of a Deployment's first container, or <c>latest</c>.</summary>
-    public static string VersionOf(JsonObject? deployment)
+    /// <summary>What the istiod running in <paramref name="istiodPod"/> injects.</summary>
+    public static Injector InjectorOf(JsonObject istiodPod)
     {
-        var image = (string?)deployment?["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"] ?? "";
-        var colon = image.LastIndexOf(':');
-        return colon > image.LastIndexOf('/') && colon >= 0 ? image[(colon + 1)..] : "latest";
+        var discovery = Discovery(istiodPod) ?? throw new ArgumentException("not an istiod pod", nameof(istiodPod));
+        var image = (string?)discovery["image"] ?? "";
+        var repository = Repository(image);
+        var slash = repository.LastIndexOf('/');
+        var hub = slash >= 0 ? repository[..slash] : "docker.io/istio";
+        var tag = image.Length > repository.Length + 1 ? image[(repository.Length + 1)..] : "latest";
+        var env = (discovery["env"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(e => e["name"] is not null && e["value"] is not null)
+            .GroupBy(e => (string)e["name"]!)
+            .ToDictionary(g => g.Key, g => g.Last()["value"]!.ToString(), StringComparer.Ordinal);
+        var revision = env.GetValueOrDefault("REVISION") is { Length: > 0 } named ? named
+            : (string?)istiodPod["metadata"]?["labels"]?["istio.io/rev"] ?? "default";
+        return new Injector($"{hub}/proxyv2:{tag}", revision, env.GetValueOrDefault("ENABLE_NATIVE_SIDECARS") == "true");
     }
+
+    // An image without its tag or digest.
+    private static string Repository(string image)
+    {
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        var name = at >= 0 ? image[..at] : image;
+        var colon = name.LastIndexOf(':');
+        return colon > name.LastIndexOf('/') ? name[..colon] : name;
+    }
+
+    private static string? FirstWord(JsonObject container) =>
+        (string?)(container["args"] as JsonArray)?.FirstOrDefault() ?? (string?)(container["command"] as JsonArray)?.FirstOrDefault();
 
     /// <summary>True when the pod carries a proxy: an <c>istio-proxy</c> container (or native sidecar).</summary>
     public static bool HasSidecar(JsonObject pod) =>
         Containers(pod, "containers").Concat(Containers(pod, "initContainers"))
             .Any(c => (string?)c["name"] == ProxyContainer);
 
-    /// <summary>Mutates <paramref name="pod"/> as Istio's injector does, with the proxy image of <paramref name="version"/>.</summary>
-    public static void Inject(JsonObject pod, string version, string revision)
+    /// <summary>Mutates <paramref name="pod"/> as <paramref name="injector"/>'s istiod does.</summary>
+    public static void Inject(JsonObject pod, Injector injector)
     {
         var metadata = pod["metadata"] as JsonObject ?? [];
         pod["metadata"] = metadata;
@@ -63,23 +77,31 @@ public static class SidecarInjector
 
         var spec = pod["spec"] as JsonObject ?? [];
         pod["spec"] = spec;
-        var image = $"docker.io/istio/proxyv2:{version}";
+        var image = injector.ProxyImage;
         var containers = spec["containers"] as JsonArray ?? [];
         spec["containers"] = containers;
         var gateway = (string?)annotations["inject.istio.io/templates"] == "gateway";
+        var native = (string?)annotations["sidecar.istio.io/nativeSidecar"] is { } asked ? asked == "true" : injector.NativeSidecars;
         var initContainers = new List<string>();
+        var injectedContainers = new List<string>();
 
-        // A pod that brings its own istio-proxy (the gateway chart's "image: auto") keeps it, with the image filled in.
+        // A pod that brings its own istio-proxy (the gateway chart's "image: auto") keeps it, merged with the
+        // template's: the image filled in, and for the gateway template the proxy running as a router.
         if (containers.OfType<JsonObject>().FirstOrDefault(c => (string?)c["name"] == ProxyContainer) is { } own)
         {
             if ((string?)own["image"] is null or "" or "auto")
             {
                 own["image"] = image;
             }
+
+            own["args"] ??= Arguments(gateway ? "router" : "sidecar");
+            own["ports"] ??= Proxy(image, "router")["ports"]!.DeepClone();
+            injectedContainers.Add(ProxyContainer);
         }
-        else
+        else if (gateway)
         {
-            containers.Add(Proxy(image));
+            containers.Add(Proxy(image, "router"));
+            injectedContainers.Add(ProxyContainer);
         }
 
         if (!gateway)
@@ -88,6 +110,22 @@ public static class SidecarInjector
             spec["initContainers"] = inits;
             inits.Insert(0, Init(image));
             initContainers.Add(InitContainer);
+            if (!containers.OfType<JsonObject>().Any(c => (string?)c["name"] == ProxyContainer))
+            {
+                var proxy = Proxy(image, "sidecar");
+                if (native)
+                {
+                    // A native sidecar: an init container that keeps running, started right after istio-init.
+                    proxy["restartPolicy"] = "Always";
+                    inits.Insert(1, proxy);
+                    initContainers.Add(ProxyContainer);
+                }
+                else
+                {
+                    containers.Add(proxy);
+                    injectedContainers.Add(ProxyContainer);
+                }
+            }
         }
 
         var labels = metadata["labels"] as JsonObject ?? [];
@@ -103,18 +141,21 @@ public static class SidecarInjector
         annotations[StatusAnnotation] = new JsonObject
         {
             ["initContainers"] = new JsonArray([.. initContainers.Select(n => (JsonNode)n)]),
-            ["containers"] = new JsonArray(ProxyContainer),
+            ["containers"] = new JsonArray([.. injectedContainers.Select(n => (JsonNode)n)]),
             ["volumes"] = new JsonArray(),
             ["imagePullSecrets"] = null,
-            ["revision"] = revision,
+            ["revision"] = injector.Revision,
         }.ToJsonString();
     }
 
-    private static JsonObject Proxy(string image) => new()
+    // The proxy's role: "sidecar" beside an application, "router" as a gateway.
+    private static JsonArray Arguments(string role) => new("proxy", role, "--domain", "$(POD_NAMESPACE).svc.cluster.local", "--proxyLogLevel=warning");
+
+    private static JsonObject Proxy(string image, string role) => new()
     {
         ["name"] = ProxyContainer,
         ["image"] = image,
-        ["args"] = new JsonArray("proxy", "sidecar", "--domain", "$(POD_NAMESPACE).svc.cluster.local", "--proxyLogLevel=warning"),
+        ["args"] = Arguments(role),
         ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 15090, ["name"] = "http-envoy-prom", ["protocol"] = "TCP" }),
         ["readinessProbe"] = new JsonObject
         {
