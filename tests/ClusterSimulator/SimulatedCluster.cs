@@ -24,9 +24,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
         CertificateAuthority = Certificates.CreateCertificateAuthority();
         ServingCertificate = Certificates.CreateServingCertificate(CertificateAuthority);
         Token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        Store = new ObjectStore { Controllers = Controllers, MeshOptions = MeshOptions };
     }
 
-    public ObjectStore Store { get; } = new();
+    public ObjectStore Store { get; }
 
     /// <summary>Every request answered, for tests that count calls (see also <c>GET /_sim/requests</c>).</summary>
     public RequestLog Requests { get; } = new();
@@ -34,8 +35,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Faults injected into matching requests (see also <c>POST /_sim/faults</c>).</summary>
     public Faults Faults { get; } = new();
 
-    /// <summary>The simulated controllers (Deployments, ReplicaSets, Jobs, kubelet, EndpointSlices, load balancers).</summary>
+    /// <summary>The simulated controllers (Deployments, ReplicaSets, Jobs, kubelet, EndpointSlices, load balancers, CRD establishing).</summary>
     public ControllerOptions Controllers { get; } = new();
+
+    /// <summary>How the simulated mesh behaves (sidecar injection, the sidecars' mTLS, Prometheus's scraping): switches to break it.</summary>
+    public MeshOptions MeshOptions { get; } = new();
 
     /// <summary>
     /// Runs a Job's pod to its end: its exit code and log. By default <see cref="CurlProbe.Run"/>, which answers

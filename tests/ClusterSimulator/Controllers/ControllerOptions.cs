@@ -24,6 +24,14 @@ public sealed class ControllerOptions
     /// <summary>StatefulSets and DaemonSets report a finished rollout (they make no pods).</summary>
     public bool StatefulSetsAndDaemonSets { get; set; } = true;
 
+    /// <summary>
+    /// The API server's establishing controller: a CustomResourceDefinition whose names are accepted becomes
+    /// Established and its versions are served. Off: a definition created (or recreated) stays
+    /// <c>Established=False</c> (reason <c>Installing</c>) and its kinds are not served; one already
+    /// established stays so.
+    /// </summary>
+    public bool EstablishCustomResourceDefinitions { get; set; } = true;
+
     /// <summary>Every namespace gets a ServiceAccount named <c>default</c>.</summary>
     public bool ServiceAccounts { get; set; } = true;
 

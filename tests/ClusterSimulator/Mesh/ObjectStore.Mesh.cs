@@ -11,6 +11,11 @@ public sealed partial class ObjectStore
     // Under the lock, before validation: the admission step Istio's mutating webhook is.
     private void InjectSidecar(JsonObject pod, string ns)
     {
+        if (!MeshOptions.SidecarInjection)
+        {
+            return;
+        }
+
         var configurations = _objects[Kind("MutatingWebhookConfiguration")].Values;
         var namespaceLabels = _objects[Kind("Namespace")].TryGetValue(Key(null, ns), out var namespaceObject)
             ? Labels(namespaceObject)
