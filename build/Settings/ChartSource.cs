@@ -24,9 +24,10 @@ public sealed record ChartSource(string Id, string Chart, string Repository, str
         // The Grafana chart moved to the community repository in January 2026; the old one is frozen.
         // 11.6.1 is the last chart of Grafana 12 (12.4.3); charts 12 and 13 bring Grafana 13, not yet checked with our values.
         new("grafana", "grafana", "https://grafana-community.github.io/helm-charts", "11.6.1"),
-        // The Kiali that Istio 1.31.1 ships as its addon.
-        new("kiali", "kiali-server", "https://kiali.org/helm-charts", "2.31.0"),
-        // Jaeger v1 is end of life; the 4.x chart deploys Jaeger v2 (4.13.0: Jaeger 2.20.0).
-        new("jaeger", "jaeger", "https://jaegertracing.github.io/helm-charts", "4.13.0"),
+        // The newest kiali-server package in the repository's index (Kiali v2.29.0); Istio 1.31.1's addon is Kiali v2.31.0,
+        // but no chart of that version could be shown published. The README's chart sources name the evidence.
+        new("kiali", "kiali-server", "https://kiali.org/helm-charts", "2.29.0"),
+        // Jaeger v1 is end of life; the 4.x chart deploys Jaeger v2 (4.11.1, the newest in the repository's index: Jaeger 2.19.0).
+        new("jaeger", "jaeger", "https://jaegertracing.github.io/helm-charts", "4.11.1"),
     ];
 }
