@@ -28,6 +28,25 @@ public sealed class ProofTests(ConvergedMesh converged) : IClassFixture<Converge
     private SimulatedMesh Mesh => converged.Mesh;
 
     [Fact]
+    public void InstallIstio_fails_when_istiod_does_not_become_available()
+    {
+        // A new istiod pod that never starts (the kubelet does not run it): the rollout never finishes.
+        Mesh.Cluster.Controllers.Kubelet = false;
+        Mesh.Kubectl("rollout", "restart", "deployment/istiod", "-n", "istio-system");
+        try
+        {
+            var run = Mesh.Run("--target=InstallIstio", "--exclusive", "--wait-timeout=3s");
+
+            ProofAssert.Failed(run, "kubectl rollout status deployment/istiod", "timed out waiting for the condition");
+        }
+        finally
+        {
+            Mesh.Cluster.Controllers.Kubelet = true;
+            Mesh.Kubectl("rollout", "status", "deployment/istiod", "-n", "istio-system", "--timeout=60s");
+        }
+    }
+
+    [Fact]
     public void InstallIstio_fails_when_the_sidecar_injector_does_not_inject()
     {
         Mesh.Cluster.MeshOptions.SidecarInjection = false;
