@@ -27,8 +27,8 @@ public sealed class ControllerOptions
     /// <summary>
     /// The API server's establishing controller: a CustomResourceDefinition whose names are accepted becomes
     /// Established and its versions are served. Off: a definition created (or recreated) stays
-    /// <c>Established=False</c> (reason <c>Installing</c>) and its kinds are not served; one already
-    /// established stays so.
+    /// <c>Established=False</c> (reason <c>Installing</c>) and its kinds are not served, until it is written
+    /// again with the switch on; one already established stays so.
     /// </summary>
     public bool EstablishCustomResourceDefinitions { get; set; } = true;
 
