@@ -25,8 +25,21 @@ public sealed record ReleaseSpec(Component Component, string Release, JsonObject
 public sealed class Releases(
     Cluster cluster, Helm helm, ChartResolver charts, MeshSettings settings, RunRecord record, Action<string> log, Func<string> scratch, string? helmDriver)
 {
+    // Each record is read once per run (the setup asks first) and again only after this run changed the release.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ReleaseRecord?> _records = new(StringComparer.Ordinal);
+
     /// <summary>The record of a release, read from the cluster.</summary>
-    public Task<ReleaseRecord?> ReadAsync(string release, string ns) => ReleaseRecord.ReadAsync(cluster, release, ns, helmDriver);
+    public async Task<ReleaseRecord?> ReadAsync(string release, string ns)
+    {
+        var key = $"{ns}/{release}";
+        if (!_records.TryGetValue(key, out var record))
+        {
+            record = await ReleaseRecord.ReadAsync(cluster, release, ns, helmDriver);
+            _records[key] = record;
+        }
+
+        return record;
+    }
 
     /// <summary>Whether the release is deployed from the chart and version the settings ask for (the chart need not be looked up then).</summary>
     public async Task<bool> IsAtWantedChartAsync(Component component)
@@ -81,6 +94,7 @@ public sealed class Releases(
         var valuesFile = Path.Combine(scratch(), $"{spec.Namespace}-{spec.Release}-values.json");
         await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
         // Drift is a person's edit (kubectl owns the field now): taking it back needs force under server-side apply.
+        _records.TryRemove(spec.Name, out _);
         helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0);
         File.Delete(valuesFile);
         return current is null ? Record(spec, Outcome.Created, $"installed {chart.NameAndVersion}")

@@ -37,6 +37,23 @@ public sealed class Cluster : IDisposable
         return response.StatusCode == HttpStatusCode.NotFound ? null : WithKind(await ReadObjectAsync(response, $"get {kind} {Name(ns, name)}", cancel), apiVersion, kind);
     }
 
+    /// <summary>
+    /// Whether an object exists, asking for its metadata only (a Secret's data need not travel: the server
+    /// answers a PartialObjectMetadata where it can).
+    /// </summary>
+    public async Task<bool> ExistsAsync(string apiVersion, string kind, string name, string? ns, CancellationToken cancel = default)
+    {
+        var resource = await ResourceAsync(apiVersion, kind, cancel);
+        using var response = await SendAsync(HttpMethod.Get, resource.PathOf(ns, name), null, cancel, accept: "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await ReadObjectAsync(response, $"get {kind} {Name(ns, name)}", cancel);
+        return true;
+    }
+
     /// <summary>Objects of one kind, in a namespace or (null) in all, by label and field selector.</summary>
     public async Task<IReadOnlyList<JsonObject>> ListAsync(
         string apiVersion, string kind, string? ns = null, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancel = default)
@@ -201,10 +218,15 @@ public sealed class Cluster : IDisposable
     /// credentials of the kubeconfig's user.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, HttpContent? body, CancellationToken cancel, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpMethod method,
+        string path,
+        HttpContent? body,
+        CancellationToken cancel,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        string accept = "application/json")
     {
         using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, path)) { Content = body };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue(FieldManager, "1"));
         if (_client.Credentials is { } credentials)
         {

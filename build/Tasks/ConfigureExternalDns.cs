@@ -50,8 +50,7 @@ public sealed class ConfigureExternalDns : AsyncFrostingTask<BuildContext>
     // Only the Secret's existence is asked for: its contents never pass through the pipeline.
     private static async Task RequireCredentialsSecretAsync(BuildContext context, string secret, string ns)
     {
-        var found = await context.Cluster.ListAsync("v1", "Secret", ns, fieldSelector: $"metadata.name={secret}");
-        if (found.Count == 0)
+        if (!await context.Cluster.ExistsAsync("v1", "Secret", secret, ns))
         {
             throw new InvalidOperationException(
                 $"ConfigureExternalDns: the Secret '{secret}' (dns-credentials-secret) does not exist in namespace {ns}, so external-dns could not reach {context.Settings.DnsProvider}. " +
