@@ -42,6 +42,13 @@ public static class JsonDrift
                         continue;
                     }
 
+                    // A null wants no value: server-side apply takes it as the field left out, so whatever is there
+                    // is someone else's (a chart's `annotations:` rendered empty, with helm's own annotations live).
+                    if (subset && value is null)
+                    {
+                        continue;
+                    }
+
                     Compare(have[key], value, [.. path, key], differences, subset);
                 }
 

@@ -39,4 +39,14 @@ public sealed class JsonDriftTests
         Assert.Equal([".extra"], JsonDrift.Differences(stored, wanted));
         Assert.Empty(JsonDrift.Missing(stored, wanted));
     }
+
+    [Fact]
+    public void A_null_we_want_asks_for_nothing_so_any_live_value_is_already_right()
+    {
+        var live = JsonNode.Parse("""{"metadata":{"annotations":{"meta.helm.sh/release-name":"kiali"}},"spec":{"replicas":1}}""");
+        var desired = JsonNode.Parse("""{"metadata":{"annotations":null},"spec":{"replicas":null}}""");
+
+        Assert.Empty(JsonDrift.Missing(live, desired));
+        Assert.Equal([".metadata.annotations", ".spec.replicas"], JsonDrift.Differences(live, desired));
+    }
 }
