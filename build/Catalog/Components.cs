@@ -28,13 +28,14 @@ public static class Components
     public static readonly Component Grafana = new(
         "grafana", "grafana", "https://grafana-community.github.io/helm-charts", "11.6.1", "grafana", MeshLayout.IstioNamespace, "grafana", EnabledWhen.Dashboard);
 
-    // The Kiali that Istio 1.31.1 ships as its addon.
+    // The newest kiali-server package in the repository's index (Kiali v2.29.0); Istio 1.31.1's addon is Kiali v2.31.0,
+    // but no chart of that version could be shown published. The README's chart sources name the evidence.
     public static readonly Component Kiali = new(
-        "kiali", "kiali-server", "https://kiali.org/helm-charts", "2.31.0", "kiali", MeshLayout.IstioNamespace, "kiali", EnabledWhen.Dashboard);
+        "kiali", "kiali-server", "https://kiali.org/helm-charts", "2.29.0", "kiali", MeshLayout.IstioNamespace, "kiali", EnabledWhen.Dashboard);
 
-    // Jaeger v1 is end of life; the 4.x chart deploys Jaeger v2 (4.13.0: Jaeger 2.20.0).
+    // Jaeger v1 is end of life; the 4.x chart deploys Jaeger v2 (4.11.1, the newest in the repository's index: Jaeger 2.19.0).
     public static readonly Component Jaeger = new(
-        "jaeger", "jaeger", "https://jaegertracing.github.io/helm-charts", "4.13.0", "jaeger", MeshLayout.IstioNamespace, "jaeger", EnabledWhen.Dashboard);
+        "jaeger", "jaeger", "https://jaegertracing.github.io/helm-charts", "4.11.1", "jaeger", MeshLayout.IstioNamespace, "jaeger", EnabledWhen.Dashboard);
 
     public static readonly IReadOnlyList<Component> All = [ExternalDns, Base, Istiod, Gateway, Prometheus, Grafana, Kiali, Jaeger];
 

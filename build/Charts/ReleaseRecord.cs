@@ -39,9 +39,13 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
 
         var encoded = (string?)newest["data"]?["release"]
             ?? throw new InvalidOperationException($"helm's record {ns}/{(string?)newest["metadata"]?["name"]} holds no release.");
-        // A Secret's data is base64 on the wire; inside, helm stores base64 of gzipped JSON either way.
-        var text = kind == "Secret" ? Encoding.UTF8.GetString(Convert.FromBase64String(encoded)) : encoded;
-        var decoded = Decode(text);
+        return Decode(encoded, ns, fromSecret: kind == "Secret");
+    }
+
+    /// <summary>A record's <c>release</c> data: a Secret's is base64 on the wire; inside, helm stores base64 of gzipped JSON either way.</summary>
+    public static ReleaseRecord Decode(string data, string ns, bool fromSecret)
+    {
+        var decoded = Unpack(fromSecret ? Encoding.UTF8.GetString(Convert.FromBase64String(data)) : data);
         return new ReleaseRecord(
             (string?)decoded["name"] ?? string.Empty,
             ns,
@@ -53,7 +57,7 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
             (string?)decoded["manifest"] ?? string.Empty);
     }
 
-    private static JsonObject Decode(string base64)
+    private static JsonObject Unpack(string base64)
     {
         var bytes = Convert.FromBase64String(base64);
         // helm gzips its records (magic 1f 8b); very old ones are plain JSON.

@@ -13,9 +13,6 @@ namespace Mesh.Build.Tasks;
 [TaskDescription("Checks each enabled dashboard's health through the API server's service proxy, and that Prometheus sees MailHog's traffic as mutual TLS")]
 public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
 {
-    // Prometheus scrapes every 15 s or so; new series take a few scrapes to appear.
-    private static readonly TimeSpan MetricsPatience = TimeSpan.FromMinutes(2);
-
     public override async Task RunAsync(BuildContext context)
     {
         var settings = context.Settings;
@@ -95,11 +92,14 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
 
         var query = $"sum(istio_requests_total{{reporter=\"destination\",destination_workload_namespace=\"{ns}\",destination_workload=\"mailhog\",connection_security_policy=\"mutual_tls\"}})";
         var path = ProxyPath("prometheus", 9090, "/api/v1/query") + "?query=" + Uri.EscapeDataString(query);
-        var deadline = DateTimeOffset.UtcNow + MetricsPatience;
+        // Prometheus scrapes every 15 s or so; new series take a few scrapes to appear.
+        var patience = context.Settings.WaitTimeout;
+        var deadline = DateTimeOffset.UtcNow + patience;
         while (true)
         {
             var answer = JsonNode.Parse(await context.Cluster.GetRawAsync(path));
-            var value = (string?)answer?["data"]?["result"]?[0]?["value"]?[1];
+            var series = answer?["data"]?["result"] as JsonArray ?? [];
+            var value = series.Count == 0 ? null : (string?)series[0]?["value"]?[1];
             if (value is not null && double.Parse(value, CultureInfo.InvariantCulture) > 0)
             {
                 return $"{value} requests ({query})";
@@ -108,7 +108,7 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
             if (DateTimeOffset.UtcNow >= deadline)
             {
                 throw new InvalidOperationException(
-                    $"VerifyDashboards: Prometheus has no mutual-TLS requests to mailhog after {MetricsPatience.TotalMinutes:0} minutes ({query}). " +
+                    $"VerifyDashboards: Prometheus has no mutual-TLS requests to mailhog after {patience.TotalSeconds:0} s ({query}). " +
                     "Check that Prometheus scrapes the sidecars (its targets page) and that MailHog's pods run istio-proxy.");
             }
 

@@ -51,25 +51,22 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
         return args;
     }
 
-    /// <summary>
-    /// The flags that choose a cluster, common to helm, kubectl and istioctl; only the context flag's name
-    /// and the separator (<c>--flag value</c> or <c>--flag=value</c>) differ between them.
-    /// </summary>
-    protected void AppendClusterFlags(ProcessArgumentBuilder args, FilePath? kubeconfig, string contextFlag, string? context, string? ns, string separator = " ")
+    /// <summary>The flags that choose a cluster, common to helm and istioctl; only the context flag's name differs.</summary>
+    protected void AppendClusterFlags(ProcessArgumentBuilder args, FilePath? kubeconfig, string contextFlag, string? context, string? ns)
     {
         if (kubeconfig is not null)
         {
-            args.AppendSwitchQuoted("--kubeconfig", separator, Absolute(kubeconfig));
+            args.AppendSwitchQuoted("--kubeconfig", Absolute(kubeconfig));
         }
 
         if (context is not null)
         {
-            args.AppendSwitchQuoted(contextFlag, separator, context);
+            args.AppendSwitchQuoted(contextFlag, context);
         }
 
         if (ns is not null)
         {
-            args.AppendSwitch("--namespace", separator, ns);
+            args.AppendSwitch("--namespace", ns);
         }
     }
 
@@ -111,7 +108,7 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
         var errorLines = standardError.Select(redactor.Redact).ToList();
         if (exitCode != 0 && settings.HandleExitCode?.Invoke(exitCode) != true)
         {
-            // Some tools (istioctl analyze) report their findings on stdout; use them when stderr is empty.
+            // Some tools report their errors on stdout; use it when stderr is empty.
             var reason = errorLines.Any(line => !string.IsNullOrWhiteSpace(line))
                 ? errorLines
                 : standardOutput.Select(redactor.Redact).ToList();

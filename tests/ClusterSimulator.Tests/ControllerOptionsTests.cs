@@ -31,6 +31,48 @@ public sealed class ControllerOptionsTests(SimulatorFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task With_crd_establishing_off_a_definition_is_neither_established_nor_served_until_written_with_it_on()
+    {
+        fixture.Cluster.Controllers.EstablishCustomResourceDefinitions = false;
+        try
+        {
+            await _kit.ApplyAsync("default", """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: widgets.example.com
+                spec:
+                  group: example.com
+                  names: {kind: Widget, plural: widgets}
+                  scope: Namespaced
+                  versions:
+                    - name: v1
+                      served: true
+                      storage: true
+                      schema:
+                        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                """);
+            var waited = await _kit.KubectlAsync("wait", "crd/widgets.example.com", "--for=condition=Established", "--timeout=1s");
+            var listed = await _kit.KubectlAsync("get", "--raw", "/apis/example.com/v1/namespaces/default/widgets");
+
+            Assert.NotEqual(0, waited.ExitCode);
+            Assert.Contains("timed out waiting for the condition", waited.Output);
+            Assert.NotEqual(0, listed.ExitCode);
+        }
+        finally
+        {
+            fixture.Cluster.Controllers.EstablishCustomResourceDefinitions = true;
+        }
+
+        var labelled = await _kit.KubectlAsync("label", "crd", "widgets.example.com", "touched=yes");
+        var established = await _kit.KubectlAsync("wait", "crd/widgets.example.com", "--for=condition=Established", "--timeout=5s");
+
+        Assert.True(labelled.ExitCode == 0, labelled.Output);
+        Assert.True(established.ExitCode == 0, established.Output);
+        Assert.Equal(0, (await _kit.KubectlAsync("get", "--raw", "/apis/example.com/v1/namespaces/default/widgets")).ExitCode);
+    }
+
+    [Fact]
     public async Task Every_namespace_gets_a_default_service_account()
     {
         var ns = await _kit.NamespaceAsync("sa");

@@ -5,8 +5,9 @@ namespace Mesh.ClusterSimulator;
 
 /// <summary>
 /// Validation on every write, and CustomResourceDefinitions: an accepted definition serves each of its
-/// served versions at once (the real server's NamesAccepted and Established conditions), and deleting it
-/// withdraws its kinds and deletes their objects.
+/// served versions at once (the real server's NamesAccepted and Established conditions) unless
+/// <see cref="ControllerOptions.EstablishCustomResourceDefinitions"/> is off, and deleting it withdraws its
+/// kinds and deletes their objects.
 /// </summary>
 public sealed partial class ObjectStore
 {
@@ -77,9 +78,11 @@ public sealed partial class ObjectStore
         }
     }
 
-    // The defaults and status the real server gives an accepted definition with no name conflicts.
-    private static void Accept(JsonObject crd)
+    // The defaults and status the real server gives an accepted definition with no name conflicts; Established
+    // once the establishing controller has run (when it may), and for good.
+    private static void Accept(JsonObject crd, bool establish)
     {
+        var established = establish || IsEstablished(crd);
         var spec = crd["spec"]!.AsObject();
         var names = spec["names"]!.AsObject();
         var kind = (string)names["kind"]!;
@@ -96,10 +99,10 @@ public sealed partial class ObjectStore
         }
 
         var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        JsonObject Condition(string type, string reason, string message) => new()
+        JsonObject Condition(string type, string reason, string message, bool status = true) => new()
         {
             ["type"] = type,
-            ["status"] = "True",
+            ["status"] = status ? "True" : "False",
             ["lastTransitionTime"] = now,
             ["reason"] = reason,
             ["message"] = message,
@@ -108,13 +111,19 @@ public sealed partial class ObjectStore
         {
             ["conditions"] = new JsonArray(
                 Condition("NamesAccepted", "NoConflicts", "no conflicts found"),
-                Condition("Established", "InitialNamesAccepted", "the initial names have been accepted")),
+                established
+                    ? Condition("Established", "InitialNamesAccepted", "the initial names have been accepted")
+                    : Condition("Established", "Installing", "the initial names have been accepted", status: false)),
             ["acceptedNames"] = names.DeepClone(),
             ["storedVersions"] = new JsonArray([.. stored.Select(v => (JsonNode)v)]),
         };
     }
 
-    // Called under the lock once a definition is stored: its served versions become kinds.
+    private static bool IsEstablished(JsonObject crd) =>
+        (crd["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+            .Any(condition => (string?)condition["type"] == "Established" && (string?)condition["status"] == "True");
+
+    // Called under the lock once an established definition is stored: its served versions become kinds.
     private void Establish(JsonObject crd)
     {
         var name = (string)crd["metadata"]!["name"]!;

@@ -36,6 +36,12 @@ public sealed partial class ObjectStore
         Create(Kind("StorageClass"), null, SimulatedNode.StorageClass());
     }
 
+    /// <summary>The switches of the simulated controllers; the store plays the establishing one for CRDs.</summary>
+    public ControllerOptions Controllers { get; init; } = new();
+
+    /// <summary>How the simulated mesh behaves: sidecar injection happens here, on pod creation.</summary>
+    public MeshOptions MeshOptions { get; init; } = new();
+
     /// <summary>Every committed change, for watches.</summary>
     public WatchHub Events { get; } = new();
 
@@ -296,7 +302,7 @@ public sealed partial class ObjectStore
             var previous = _objects[kind].GetValueOrDefault(Key(ns, name));
             Events.Publish(kind, previous is null ? "ADDED" : "MODIFIED", obj, _resourceVersion, previous);
             _objects[kind][Key(ns, name)] = obj;
-            if (kind.Kind == "CustomResourceDefinition")
+            if (kind.Kind == "CustomResourceDefinition" && IsEstablished(obj))
             {
                 Establish(obj);
             }
@@ -379,7 +385,7 @@ public sealed partial class ObjectStore
         switch (kind.Kind)
         {
             case "CustomResourceDefinition":
-                Accept(obj);
+                Accept(obj, Controllers.EstablishCustomResourceDefinitions);
                 break;
             case "Namespace":
                 var labels = Metadata(obj)["labels"] as JsonObject ?? [];

@@ -24,6 +24,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         CertificateAuthority = Certificates.CreateCertificateAuthority();
         ServingCertificate = Certificates.CreateServingCertificate(CertificateAuthority);
         Token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        Store = new ObjectStore { Controllers = Controllers, MeshOptions = MeshOptions };
 
         // The node's address is this simulator's, on the loopback range: NodePorts answer there.
         var node = Store.Get(ObjectStore.Kind("Node"), null, SimulatedNode.Name);
@@ -31,7 +32,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         Store.Replace(ObjectStore.Kind("Node"), null, SimulatedNode.Name, node, statusOnly: true);
     }
 
-    public ObjectStore Store { get; } = new();
+    public ObjectStore Store { get; }
 
     /// <summary>This simulator's addresses on the loopback range: the node's and the load balancers'.</summary>
     public LoopbackNetwork Network { get; } = new();
@@ -42,8 +43,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>Faults injected into matching requests (see also <c>POST /_sim/faults</c>).</summary>
     public Faults Faults { get; } = new();
 
-    /// <summary>The simulated controllers (Deployments, ReplicaSets, Jobs, kubelet, EndpointSlices, load balancers).</summary>
+    /// <summary>The simulated controllers (Deployments, ReplicaSets, Jobs, kubelet, EndpointSlices, load balancers, CRD establishing).</summary>
     public ControllerOptions Controllers { get; } = new();
+
+    /// <summary>How the simulated mesh behaves (sidecar injection, the sidecars' mTLS, Prometheus's scraping): switches to break it.</summary>
+    public MeshOptions MeshOptions { get; } = new();
 
     /// <summary>
     /// Runs a Job's pod to its end: its exit code and log. By default <see cref="CurlProbe.Run"/>, which answers

@@ -107,20 +107,4 @@ public sealed class BadChartSourceTests : IAsyncLifetime
         Assert.True(run.Writes.Count == 0, "writes: " + string.Join(", ", run.Writes.Select(write => $"{write.Verb} {write.Path}")));
         Assert.Equal(string.Empty, _mesh.Helm("list", "--all-namespaces", "-q").Trim());
     }
-
-    /// <summary>A chart-dir holding only some of the fixture charts.</summary>
-    private sealed class TempCharts : IDisposable
-    {
-        public TempCharts(params string[] charts)
-        {
-            foreach (var chart in charts)
-            {
-                SimulatedMesh.CopyFixtureChart(chart, System.IO.Path.Combine(Path, chart));
-            }
-        }
-
-        public string Path { get; } = Directory.CreateTempSubdirectory("mesh-chart-dir-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
 }

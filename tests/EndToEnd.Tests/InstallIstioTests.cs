@@ -29,8 +29,8 @@ public sealed class InstallIstioTests(InstalledIstio installed)
             ("istio-ingressgateway", "istio-ingress", "gateway-1.31.1"),
             ("prometheus", "istio-system", "prometheus-28.13.0"),
             ("grafana", "istio-system", "grafana-11.6.1"),
-            ("kiali", "istio-system", "kiali-server-2.31.0"),
-            ("jaeger", "istio-system", "jaeger-4.13.0"),
+            ("kiali", "istio-system", "kiali-server-2.29.0"),
+            ("jaeger", "istio-system", "jaeger-4.11.1"),
         })
         {
             Assert.True(releases.ContainsKey(name), $"release {name} missing; helm list has {string.Join(", ", releases.Keys)}");

@@ -74,6 +74,21 @@ public sealed class SimulatedMesh : IAsyncDisposable
 
     public JsonNode KubectlJson(params string[] args) => JsonNode.Parse(Kubectl([.. args, "-o", "json"]))!;
 
+    /// <summary><c>kubectl apply -f</c> of this YAML or JSON, as a user would write it; kubectl's stdout.</summary>
+    public string KubectlApply(string manifest)
+    {
+        var file = Path.Combine(_scratch, $"apply-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, manifest);
+        try
+        {
+            return Kubectl("apply", "-f", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>helm, the real binary, against this cluster; its stdout.</summary>
     public string Helm(params string[] args) => RunTool("helm", [.. args, $"--kubeconfig={Kubeconfig}"]);
 

@@ -3,7 +3,8 @@
 # Prints the median of three of each: a first run on a new cluster (with its proofs, and with proofs=off,
 # which does exactly the installs), a re-run with --proofs=on-change on the converged cluster, --plan on it,
 # and tests/bench/plain.sh (the same installs as plain helm and kubectl commands, on a new cluster); for each
-# the wall time, the API requests and the mutating ones (server-side dry runs included), then the ratios.
+# the wall time, the API requests and the mutating ones (server-side dry runs included), then the ratios and
+# the simulator's peak memory.
 # Request counts do not drift with machine load; times do, so compare them on a quiet machine.
 # Usage: tests/bench/run.sh [rounds, default 3]
 set -euo pipefail
@@ -51,6 +52,7 @@ for _ in $(seq 1 "$rounds"); do
   measure first pipeline
   measure rerun pipeline --proofs=on-change
   measure plan pipeline --plan --detailed-exitcode
+  awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" >>"$scratch/memory"
   start_cluster
   measure first-installs pipeline --proofs=off
   start_cluster
@@ -70,6 +72,7 @@ for label in first first-installs rerun plan plain; do
   esac
   printf '%-34s %7.2fs %9d %9d\n' "$name" "$(median "$label" 2)" "$(median "$label" 3)" "$(median "$label" 4)"
 done
+echo "simulator peak memory over a first run, a re-run and a plan: $(sort -n "$scratch/memory" | tail -1 | awk '{ printf "%.1f MB", $1 / 1024 }')"
 ratio() { echo "scale=2; $(median "$1" 2) / $(median "$2" 2)" | bc; }
 echo "re-run / first run:                 $(ratio rerun first)   (target at most 0.15)"
 echo "plan / re-run:                      $(ratio plan rerun)   (target at most 1.0)"

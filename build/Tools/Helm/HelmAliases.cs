@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Cake.Core;
 using Cake.Core.Annotations;
 
@@ -21,44 +20,15 @@ public static class HelmAliases
     public static void HelmUpgrade(this ICakeContext context, string release, string chart, HelmUpgradeSettings? settings = null) =>
         Runner(context).Upgrade(release, chart, settings ?? new HelmUpgradeSettings());
 
-    [CakeMethodAlias]
-    public static void HelmUninstall(this ICakeContext context, string release, HelmUninstallSettings? settings = null) =>
-        Runner(context).Uninstall(release, settings ?? new HelmUninstallSettings());
-
-    /// <summary>The release's status, or null when it is not installed.</summary>
-    [CakeMethodAlias]
-    public static HelmReleaseStatus? HelmStatus(this ICakeContext context, string release, HelmStatusSettings? settings = null) =>
-        Runner(context).Status(release, settings ?? new HelmStatusSettings());
-
-    [CakeMethodAlias]
-    public static IReadOnlyList<HelmRelease> HelmList(this ICakeContext context, HelmListSettings? settings = null) =>
-        Runner(context).List(settings ?? new HelmListSettings());
-
-    [CakeMethodAlias]
-    public static JsonObject HelmGetValues(this ICakeContext context, string release, HelmGetValuesSettings? settings = null) =>
-        Runner(context).GetValues(release, settings ?? new HelmGetValuesSettings());
-
-    [CakeMethodAlias]
-    public static IReadOnlyList<HelmHistoryEntry> HelmHistory(this ICakeContext context, string release, HelmHistorySettings? settings = null) =>
-        Runner(context).History(release, settings ?? new HelmHistorySettings());
-
     /// <summary>The manifests <c>helm template</c> renders.</summary>
     [CakeMethodAlias]
     public static string HelmTemplate(this ICakeContext context, string release, string chart, HelmTemplateSettings? settings = null) =>
         Runner(context).Template(release, chart, settings ?? new HelmTemplateSettings());
 
-    [CakeMethodAlias]
-    public static ToolOutput HelmLint(this ICakeContext context, string chart, HelmLintSettings? settings = null) =>
-        Runner(context).Lint(chart, settings ?? new HelmLintSettings());
-
     /// <summary>The chart's Chart.yaml as <c>helm show chart</c> prints it; fails when the chart or version cannot be found.</summary>
     [CakeMethodAlias]
     public static string HelmShowChart(this ICakeContext context, string chart, HelmShowChartSettings? settings = null) =>
         Runner(context).ShowChart(chart, settings ?? new HelmShowChartSettings());
-
-    [CakeMethodAlias]
-    public static void HelmPull(this ICakeContext context, string chart, HelmPullSettings? settings = null) =>
-        Runner(context).Pull(chart, settings ?? new HelmPullSettings());
 
     [CakeMethodAlias]
     public static ToolVersion HelmVersion(this ICakeContext context, HelmSettings? settings = null) =>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
@@ -82,78 +79,6 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         Execute(settings, args, captureOutput: true);
     }
 
-    public void Uninstall(string release, HelmUninstallSettings settings)
-    {
-        var args = Command("uninstall", release);
-        AppendGlobalFlags(args, settings);
-        AppendIf(args, settings.IgnoreNotFound, "--ignore-not-found");
-        if (settings.Wait)
-        {
-            args.Append(IsHelm4(settings) ? "--wait=watcher" : "--wait");
-        }
-
-        AppendTimeout(args, settings.Timeout);
-        Execute(settings, args);
-    }
-
-    /// <summary>The release's status, or null when there is no such release.</summary>
-    public HelmReleaseStatus? Status(string release, HelmStatusSettings settings)
-    {
-        var args = Command("status", release);
-        AppendGlobalFlags(args, settings);
-        AppendRevision(args, settings.Revision);
-        args.Append("-o json");
-        try
-        {
-            return Deserialize<HelmReleaseStatus>(Execute(settings, args, captureOutput: true).Text);
-        }
-        catch (ToolCommandException error) when (error.StandardErrorTail.Any(line => line.Contains("release: not found", StringComparison.Ordinal)))
-        {
-            return null;
-        }
-    }
-
-    public IReadOnlyList<HelmRelease> List(HelmListSettings settings)
-    {
-        var args = Command("list");
-        AppendGlobalFlags(args, settings);
-        AppendIf(args, settings.AllNamespaces, "--all-namespaces");
-        // Helm 4 lists releases in every state by default and has no --all.
-        AppendIf(args, settings.All && !IsHelm4(settings), "--all");
-        if (settings.Filter is not null)
-        {
-            args.AppendSwitchQuoted("--filter", settings.Filter);
-        }
-
-        args.Append("-o json");
-        return Deserialize<List<HelmRelease>>(Execute(settings, args, captureOutput: true).Text) ?? [];
-    }
-
-    /// <summary>The release's values; an empty object when it was installed without any.</summary>
-    public JsonObject GetValues(string release, HelmGetValuesSettings settings)
-    {
-        var args = Command("get", "values", release);
-        AppendGlobalFlags(args, settings);
-        AppendIf(args, settings.AllValues, "--all");
-        AppendRevision(args, settings.Revision);
-        args.Append("-o json");
-        var text = Execute(settings, args, captureOutput: true).Text;
-        return JsonNode.Parse(string.IsNullOrWhiteSpace(text) ? "null" : text) as JsonObject ?? [];
-    }
-
-    public IReadOnlyList<HelmHistoryEntry> History(string release, HelmHistorySettings settings)
-    {
-        var args = Command("history", release);
-        AppendGlobalFlags(args, settings);
-        if (settings.Max is { } max)
-        {
-            args.AppendSwitch("--max", max.ToString(CultureInfo.InvariantCulture));
-        }
-
-        args.Append("-o json");
-        return Deserialize<List<HelmHistoryEntry>>(Execute(settings, args, captureOutput: true).Text) ?? [];
-    }
-
     /// <summary>The rendered manifests.</summary>
     public string Template(string release, string chart, HelmTemplateSettings settings)
     {
@@ -171,17 +96,6 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         return Execute(settings, args, captureOutput: true).Text;
     }
 
-    /// <summary>Lints the chart; returns helm's report, throws when the chart fails the lint.</summary>
-    public ToolOutput Lint(string chart, HelmLintSettings settings)
-    {
-        var args = Command("lint");
-        args.AppendQuoted(chart);
-        AppendGlobalFlags(args, settings);
-        AppendValues(args, settings);
-        AppendIf(args, settings.Strict, "--strict");
-        return Execute(settings, args, captureOutput: true);
-    }
-
     /// <summary><c>helm show chart</c>: the chart's Chart.yaml, which proves the chart and version can be fetched.</summary>
     public string ShowChart(string chart, HelmShowChartSettings settings)
     {
@@ -190,26 +104,6 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         AppendGlobalFlags(args, settings);
         AppendVersion(args, settings.Version);
         return Execute(settings, args, captureOutput: true).Text;
-    }
-
-    public void Pull(string chart, HelmPullSettings settings)
-    {
-        var args = Command("pull");
-        args.AppendQuoted(chart);
-        AppendGlobalFlags(args, settings);
-        if (settings.Repository is not null)
-        {
-            args.AppendSwitchQuoted("--repo", settings.Repository);
-        }
-
-        AppendVersion(args, settings.Version);
-        if (settings.Destination is not null)
-        {
-            args.AppendSwitchQuoted("--destination", Absolute(settings.Destination));
-        }
-
-        AppendIf(args, settings.Untar, "--untar");
-        Execute(settings, args);
     }
 
     /// <summary>Runs <c>helm version --template {{.Version}}</c>, which both Helm 3 and Helm 4 answer with <c>vX.Y.Z</c>.</summary>
@@ -275,14 +169,6 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         }
     }
 
-    private static void AppendRevision(ProcessArgumentBuilder args, int? revision)
-    {
-        if (revision is { } value)
-        {
-            args.AppendSwitch("--revision", value.ToString(CultureInfo.InvariantCulture));
-        }
-    }
-
     private static void AppendTimeout(ProcessArgumentBuilder args, TimeSpan? timeout)
     {
         if (timeout is { } value)
@@ -298,6 +184,4 @@ public sealed class HelmRunner : CliTool<HelmSettings>
             args.Append(flag);
         }
     }
-
-    private static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json);
 }

@@ -2,7 +2,7 @@ using Cake.Core.IO;
 
 namespace Mesh.Build.Tools.Helm;
 
-/// <summary>Chart values, for the commands that render a chart: upgrade, template and lint.</summary>
+/// <summary>Chart values, for the commands that render a chart: upgrade and template.</summary>
 public class HelmValuesSettings : HelmSettings
 {
     /// <summary><c>-f</c>, in order: later files win.</summary>

@@ -32,20 +32,8 @@ public static class IstioctlAliases
     public static string IstioctlMissing(string step) => $"istioctl not found, skipping {step}. {InstallHint}.";
 
     [CakeMethodAlias]
-    public static ToolOutput IstioctlVersion(this ICakeContext context, IstioctlVersionSettings? settings = null) =>
-        Runner(context).Version(settings ?? new IstioctlVersionSettings());
-
-    [CakeMethodAlias]
-    public static ToolOutput IstioctlAnalyze(this ICakeContext context, IstioctlAnalyzeSettings? settings = null) =>
-        Runner(context).Analyze(settings ?? new IstioctlAnalyzeSettings());
-
-    [CakeMethodAlias]
     public static string IstioctlKubeInject(this ICakeContext context, FilePath file, IstioctlKubeInjectSettings? settings = null) =>
         Runner(context).KubeInject(file, settings ?? new IstioctlKubeInjectSettings());
-
-    [CakeMethodAlias]
-    public static string IstioctlDescribePod(this ICakeContext context, string pod, IstioctlSettings? settings = null) =>
-        Runner(context).DescribePod(pod, settings ?? new IstioctlSettings());
 
     private static IstioctlRunner Runner(ICakeContext context)
     {

@@ -13,37 +13,6 @@ public sealed class IstioctlRunner : CliTool<IstioctlSettings>
     {
     }
 
-    /// <summary>The client's version (<c>istioctl version --remote=false</c>), or with <c>Remote</c> the full report.</summary>
-    public ToolOutput Version(IstioctlVersionSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var args = Command("version");
-        AppendGlobalFlags(args, settings);
-        args.Append(settings.Remote ? "--remote=true" : "--remote=false");
-        return Execute(settings, args, captureOutput: true);
-    }
-
-    /// <summary><c>istioctl analyze</c>; throws when it finds issues at or above the failure threshold.</summary>
-    public ToolOutput Analyze(IstioctlAnalyzeSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var args = Command("analyze");
-        foreach (var file in settings.Files)
-        {
-            args.AppendQuoted(Absolute(file));
-        }
-
-        AppendGlobalFlags(args, settings);
-        AppendIf(args, settings.AllNamespaces, "--all-namespaces");
-        AppendIf(args, !settings.UseKube, "--use-kube=false");
-        if (settings.FailureThreshold is not null)
-        {
-            args.AppendSwitch("--failure-threshold", settings.FailureThreshold);
-        }
-
-        return Execute(settings, args, captureOutput: true);
-    }
-
     /// <summary>The manifest in <paramref name="file"/> with the sidecar injected.</summary>
     public string KubeInject(FilePath file, IstioctlKubeInjectSettings settings)
     {
@@ -60,15 +29,6 @@ public sealed class IstioctlRunner : CliTool<IstioctlSettings>
         return Execute(settings, args, captureOutput: true).Text;
     }
 
-    /// <summary><c>istioctl x describe pod</c>: how the mesh sees the pod (policies, mTLS, routes).</summary>
-    public string DescribePod(string pod, IstioctlSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var args = Command("x", "describe", "pod", pod);
-        AppendGlobalFlags(args, settings);
-        return Execute(settings, args, captureOutput: true).Text;
-    }
-
     protected override string MissingToolHint => IstioctlAliases.InstallHint + ".";
 
     protected override string GetToolName() => "istioctl";
@@ -81,14 +41,6 @@ public sealed class IstioctlRunner : CliTool<IstioctlSettings>
         if (settings.IstioNamespace is not null)
         {
             args.AppendSwitch("--istioNamespace", settings.IstioNamespace);
-        }
-    }
-
-    private static void AppendIf(ProcessArgumentBuilder args, bool condition, string flag)
-    {
-        if (condition)
-        {
-            args.Append(flag);
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class WorkloadsTests
     [InlineData(2, 3, 2, 2, 3)] // an old replica still running
     public void A_deployment_mid_rollout_is_pending(int replicas, int observed, int updated, int available, int total)
     {
-        Assert.False(Workloads.DeploymentAvailable(Deployment(replicas, observed == 2 ? 2 : 3, updated, available, total)).Done || observed == 2 && false);
+        Assert.False(Workloads.DeploymentAvailable(Deployment(replicas, observed, updated, available, total)).Done);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class RepositoryToolsTests
     {
         var context = new TestCakeContext(new FakeProcessRunner(), new FakeLog(), new NothingLocator());
 
-        var error = Assert.Throws<CakeException>(() => context.KubectlCurrentContext());
+        var error = Assert.Throws<CakeException>(() => context.KubectlVersion());
 
         Assert.Equal("kubectl was not found in tools/bin or on PATH. Run the InstallTools target, or install kubectl 1.33 or later.", error.Message);
     }

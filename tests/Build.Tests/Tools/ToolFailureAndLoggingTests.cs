@@ -12,9 +12,12 @@ public sealed class ToolFailureAndLoggingTests
     {
         var helm = new HelmFixture();
 
-        helm.Runner.Uninstall("demo", helm.Settings(new HelmUninstallSettings { Namespace = "demo" }));
+        var settings = helm.Settings(new HelmRepoUpdateSettings { Namespace = "demo" });
+        settings.Repositories.Add("istio");
 
-        Assert.Contains(helm.Log.Entries, entry => entry.Verbosity == Verbosity.Verbose && entry.Message == "helm uninstall demo --namespace demo --ignore-not-found");
+        helm.Runner.RepoUpdate(settings);
+
+        Assert.Contains(helm.Log.Entries, entry => entry.Verbosity == Verbosity.Verbose && entry.Message == "helm repo update istio --namespace demo");
     }
 
     [Fact]
@@ -72,9 +75,21 @@ public sealed class ToolFailureAndLoggingTests
     public void Handle_exit_code_lets_the_caller_accept_a_failure()
     {
         var helm = new HelmFixture();
-        helm.Processes.Answer("uninstall", new FakeResponse(1));
+        helm.Processes.Answer("repo update", new FakeResponse(1));
 
-        helm.Runner.Uninstall("demo", helm.Settings(new HelmUninstallSettings { HandleExitCode = code => code == 1 }));
+        helm.Runner.RepoUpdate(helm.Settings(new HelmRepoUpdateSettings { HandleExitCode = code => code == 1 }));
+    }
+
+    [Fact]
+    public void A_failure_that_wrote_nothing_to_stderr_is_explained_by_stdout()
+    {
+        var helm = new HelmFixture();
+        helm.Processes.Answer("show", new FakeResponse(1, StandardOutput: "Error: chart \"istiod\" version \"9.9.9\" not found"));
+
+        var error = Assert.Throws<ToolCommandException>(() => helm.Runner.ShowChart("istio/istiod", helm.Settings(new HelmShowChartSettings { Version = "9.9.9" })));
+
+        Assert.Equal(1, error.ExitCode);
+        Assert.Contains("version \"9.9.9\" not found", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

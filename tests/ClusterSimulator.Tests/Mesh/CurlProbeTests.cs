@@ -59,6 +59,29 @@ public sealed class CurlProbeTests(MeshFixture mesh) : IClassFixture<MeshFixture
     }
 
     [Fact]
+    public async Task Switched_off_strict_lets_plaintext_through_and_a_failed_handshake_answers_503_unreported()
+    {
+        var ns = await MeshedServiceAsync("broken");
+        await mesh.PeerAuthenticationAsync(ns, "default", new JsonObject { ["mtls"] = new JsonObject { ["mode"] = "STRICT" } });
+        mesh.Cluster.MeshOptions.StrictRefusesPlaintext = false;
+        mesh.Cluster.MeshOptions.MutualTlsHandshake = false;
+        try
+        {
+            var plain = await RunAsync(ns, "plain", Curl + $"http://web.{ns}:80/", sidecar: false);
+            var meshed = await RunAsync(ns, "meshed", Curl + $"http://web.{ns}:80/", sidecar: true);
+
+            Assert.Equal(new PodRun(0, "200"), plain);
+            Assert.Equal(new PodRun(0, "503"), meshed);
+            Assert.DoesNotContain(mesh.Cluster.Store.Telemetry.Calls, call => call.SourceNamespace == ns && call.SourceSidecar && call.Reported);
+        }
+        finally
+        {
+            mesh.Cluster.MeshOptions.StrictRefusesPlaintext = true;
+            mesh.Cluster.MeshOptions.MutualTlsHandshake = true;
+        }
+    }
+
+    [Fact]
     public async Task Under_permissive_both_callers_get_200()
     {
         var ns = await MeshedServiceAsync("permissive");

@@ -27,6 +27,14 @@ public sealed class ControllerOptions
     /// <summary>Claims of the default <c>standard</c> StorageClass are bound to provisioned volumes once a pod mounts them.</summary>
     public bool Volumes { get; set; } = true;
 
+    /// <summary>
+    /// The API server's establishing controller: a CustomResourceDefinition whose names are accepted becomes
+    /// Established and its versions are served. Off: a definition created (or recreated) stays
+    /// <c>Established=False</c> (reason <c>Installing</c>) and its kinds are not served, until it is written
+    /// again with the switch on; one already established stays so.
+    /// </summary>
+    public bool EstablishCustomResourceDefinitions { get; set; } = true;
+
     /// <summary>Every namespace gets a ServiceAccount named <c>default</c>.</summary>
     public bool ServiceAccounts { get; set; } = true;
 

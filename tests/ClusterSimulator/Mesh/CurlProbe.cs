@@ -11,7 +11,8 @@ namespace Mesh.ClusterSimulator;
 /// <c>sh -c</c> script, whose commands run in turn with <c>;</c>, <c>&amp;&amp;</c> and <c>||</c> obeyed and
 /// any command but curl succeeding), with the mesh's rules: the Service's port gives the targetPort; its selected
 /// Ready pods are the endpoints; a caller without a sidecar reaching an injected endpoint whose effective
-/// PeerAuthentication on that port is STRICT is reset (exit 56), everything else answers 200.
+/// PeerAuthentication on that port is STRICT is reset (exit 56), everything else answers 200; the
+/// <see cref="MeshOptions"/> switches change both (plaintext let through, or 503 from a failed handshake).
 /// <para>
 /// What it prints, from the flags present: <c>-w/--write-out</c> prints its format with
 /// <c>%{http_code}</c>/<c>%{response_code}</c> replaced (<c>000</c> when no response), and <c>\n</c> as a
@@ -130,10 +131,19 @@ public static partial class CurlProbe
         var targetPort = Endpoints.TargetPort(servicePort!, endpoint);
         var destinationSidecar = SidecarInjector.HasSidecar(endpoint);
         var mode = MtlsPolicy.Resolve(PeerAuthentications(store), serviceNs, ObjectStore.Labels(endpoint), targetPort);
-        var reset = destinationSidecar && !source.Sidecar && mode == MtlsMode.Strict;
+        var options = store.MeshOptions;
+        var mutualTls = source.Sidecar && destinationSidecar && mode != MtlsMode.Disable;
+        if (mutualTls && !options.MutualTlsHandshake)
+        {
+            // The calling proxy answers for a handshake that failed; the destination saw no request to report.
+            store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, Workloads.NameOf(endpoint), destinationSidecar, 0, 0, false));
+            return command.Output(0, 503, null);
+        }
+
+        var reset = destinationSidecar && !source.Sidecar && mode == MtlsMode.Strict && options.StrictRefusesPlaintext;
         var exit = reset ? 56 : 0;
         var code = reset ? 0 : 200;
-        store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, Workloads.NameOf(endpoint), destinationSidecar, exit, code, source.Sidecar && destinationSidecar && mode != MtlsMode.Disable));
+        store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, Workloads.NameOf(endpoint), destinationSidecar, exit, code, mutualTls));
         return command.Output(exit, code, reset ? "Recv failure: Connection reset by peer" : null);
     }
 

@@ -13,6 +13,11 @@ public sealed partial class ObjectStore
     // /inject path injects; another reachable webhook admits the pod unchanged.
     private void InjectSidecar(JsonObject pod, string ns)
     {
+        if (!MeshOptions.SidecarInjection)
+        {
+            return;
+        }
+
         var namespaceLabels = _objects[Kind("Namespace")].TryGetValue(Key(null, ns), out var namespaceObject)
             ? Labels(namespaceObject)
             : new Dictionary<string, string>();

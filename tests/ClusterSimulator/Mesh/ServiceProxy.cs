@@ -53,7 +53,7 @@ public static class ServiceProxy
             "grafana" when route == "/api/health" => Json(200, new JsonObject { ["commit"] = "simulated", ["database"] = "ok", ["version"] = "12.0.0" }),
             "prometheus" when route == "/-/ready" => Text(200, "Prometheus Server is Ready.\n"),
             "prometheus" when route == "/-/healthy" => Text(200, "Prometheus Server is Healthy.\n"),
-            "prometheus" when route == "/api/v1/query" => PrometheusQuery.Answer(store.Telemetry.Calls, context.Request.Query["query"].ToString()),
+            "prometheus" when route == "/api/v1/query" => PrometheusQuery.Answer(store.MeshOptions.PrometheusScrapesSidecars ? store.Telemetry.Calls : [], context.Request.Query["query"].ToString()),
             "jaeger" when route == "/status" && number == 13133 => Json(200, new JsonObject { ["status"] = "Server available", ["upSince"] = DateTime.UtcNow.ToString("O"), ["uptime"] = "1m0s" }),
             "jaeger" when route == "/" && number != 13133 => Text(200, "<!doctype html><html><head><title>Jaeger UI</title></head><body></body></html>", "text/html; charset=utf-8"),
             _ => Text(404, "404 page not found\n"),

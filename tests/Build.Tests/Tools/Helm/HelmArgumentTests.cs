@@ -129,67 +129,6 @@ public sealed class HelmArgumentTests
         Assert.Equal("repo update istio", helm.Arguments);
     }
 
-    [Theory]
-    [InlineData(4, "uninstall istiod --namespace istio-system --ignore-not-found --wait=watcher --timeout 60s")]
-    [InlineData(3, "uninstall istiod --namespace istio-system --ignore-not-found --wait --timeout 60s")]
-    public void Uninstall(int major, string expected)
-    {
-        var helm = new HelmFixture(major);
-
-        helm.Runner.Uninstall("istiod", helm.Settings(new HelmUninstallSettings { Namespace = "istio-system", Wait = true, Timeout = TimeSpan.FromSeconds(60) }));
-
-        Assert.Equal(expected, helm.Arguments);
-    }
-
-    [Fact]
-    public void Status_asks_for_json_and_returns_null_for_a_missing_release()
-    {
-        var helm = new HelmFixture();
-        helm.Processes.Answer("status", new FakeResponse(1, StandardError: "Error: release: not found"));
-
-        var status = helm.Runner.Status("istiod", helm.Settings(new HelmStatusSettings { Namespace = "istio-system", Revision = 2 }));
-
-        Assert.Null(status);
-        Assert.Equal("status istiod --namespace istio-system --revision 2 -o json", helm.Arguments);
-    }
-
-    [Theory]
-    [InlineData(4, "list --kube-context \"kind-mesh\" --all-namespaces --filter \"^istio\" -o json")]
-    [InlineData(3, "list --kube-context \"kind-mesh\" --all-namespaces --all --filter \"^istio\" -o json")]
-    public void List(int major, string expected)
-    {
-        var helm = new HelmFixture(major);
-        helm.Processes.Answer("list", new FakeResponse(StandardOutput: "[]"));
-
-        var releases = helm.Runner.List(helm.Settings(new HelmListSettings { KubeContext = "kind-mesh", AllNamespaces = true, All = true, Filter = "^istio" }));
-
-        Assert.Empty(releases);
-        Assert.Equal(expected, helm.Arguments);
-    }
-
-    [Fact]
-    public void Get_values_returns_an_empty_object_when_helm_prints_null()
-    {
-        var helm = new HelmFixture();
-        helm.Processes.Answer("get values", new FakeResponse(StandardOutput: "null\n"));
-
-        var values = helm.Runner.GetValues("istiod", helm.Settings(new HelmGetValuesSettings { AllValues = true, Revision = 3 }));
-
-        Assert.Empty(values);
-        Assert.Equal("get values istiod --all --revision 3 -o json", helm.Arguments);
-    }
-
-    [Fact]
-    public void History()
-    {
-        var helm = new HelmFixture();
-        helm.Processes.Answer("history", new FakeResponse(StandardOutput: "[]"));
-
-        helm.Runner.History("istiod", helm.Settings(new HelmHistorySettings { Namespace = "istio-system", Max = 5 }));
-
-        Assert.Equal("history istiod --namespace istio-system --max 5 -o json", helm.Arguments);
-    }
-
     [Fact]
     public void Template_returns_stdout()
     {
@@ -206,18 +145,6 @@ public sealed class HelmArgumentTests
     }
 
     [Fact]
-    public void Lint()
-    {
-        var helm = new HelmFixture();
-        var settings = helm.Settings(new HelmLintSettings { Strict = true });
-        settings.ValuesFiles.Add(new FilePath("/charts/demo/ci.yaml"));
-
-        helm.Runner.Lint("/charts/demo", settings);
-
-        Assert.Equal("lint \"/charts/demo\" -f \"/charts/demo/ci.yaml\" --strict", helm.Arguments);
-    }
-
-    [Fact]
     public void ShowChart_asks_for_the_pinned_version()
     {
         var helm = new HelmFixture();
@@ -227,22 +154,6 @@ public sealed class HelmArgumentTests
 
         Assert.Equal("show chart \"oci://registry.example/istio/charts/istiod\" --version \"1.31.1\"", helm.Arguments);
         Assert.Contains("version: 1.31.1", chart);
-    }
-
-    [Fact]
-    public void Pull()
-    {
-        var helm = new HelmFixture();
-
-        helm.Runner.Pull("istiod", helm.Settings(new HelmPullSettings
-        {
-            Repository = "https://charts.example/istio",
-            Version = "1.31.1",
-            Destination = new DirectoryPath("/tmp/charts"),
-            Untar = true,
-        }));
-
-        Assert.Equal("pull \"istiod\" --repo \"https://charts.example/istio\" --version \"1.31.1\" --destination \"/tmp/charts\" --untar", helm.Arguments);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Cake.Core.IO;
 using Cake.Core.Tooling;
-using Mesh.Build.Tools;
 using Mesh.Build.Tools.Istioctl;
 
 namespace Mesh.Build.Tests.Tools.Istioctl;
@@ -20,39 +19,6 @@ public sealed class IstioctlTests
     private string Arguments => _processes.Last.Arguments;
 
     [Fact]
-    public void Version_does_not_need_a_cluster_by_default()
-    {
-        _processes.Answer("version", new FakeResponse(StandardOutput: "client version: 1.31.1\n"));
-
-        var output = _istioctl.Version(new IstioctlVersionSettings());
-
-        Assert.Equal("version --remote=false", Arguments);
-        Assert.Equal(new ToolVersion(1, 31, 1), ToolVersion.Parse(output.Text));
-    }
-
-    [Fact]
-    public void Analyze_all_namespaces_with_threshold()
-    {
-        _istioctl.Analyze(new IstioctlAnalyzeSettings { Context = "kind-mesh", AllNamespaces = true, FailureThreshold = "Warning" });
-
-        Assert.Equal("analyze --context \"kind-mesh\" --all-namespaces --failure-threshold Warning", Arguments);
-    }
-
-    [Fact]
-    public void Analyze_files_only_and_report_findings_from_stdout_on_failure()
-    {
-        _processes.Answer("analyze", new FakeResponse(79, StandardOutput: "Error [IST0101] (Gateway istio-system/mesh) Referenced credential not found: \"gateway-tls\""));
-        var settings = new IstioctlAnalyzeSettings { UseKube = false, Namespace = "istio-system" };
-        settings.Files.Add(new FilePath("/repo/manifests/gateway.yaml"));
-
-        var error = Assert.Throws<ToolCommandException>(() => _istioctl.Analyze(settings));
-
-        Assert.Equal("analyze \"/repo/manifests/gateway.yaml\" --namespace istio-system --use-kube=false", Arguments);
-        Assert.Equal(79, error.ExitCode);
-        Assert.Contains("IST0101", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Kube_inject_returns_the_injected_manifest()
     {
         _processes.Answer("kube-inject", new FakeResponse(StandardOutput: "kind: Deployment\n"));
@@ -64,11 +30,11 @@ public sealed class IstioctlTests
     }
 
     [Fact]
-    public void Describe_pod()
+    public void Kube_inject_is_aimed_at_the_configured_cluster()
     {
-        _istioctl.DescribePod("mailhog-7c9d8b7f5-x2kqz", new IstioctlSettings { Namespace = "mailhog", KubeConfig = new FilePath("/tmp/kc") });
+        _istioctl.KubeInject(new FilePath("/repo/manifests/mailhog.yaml"), new IstioctlKubeInjectSettings { KubeConfig = new FilePath("/tmp/kc"), Context = "kind-mesh" });
 
-        Assert.Equal("x describe pod mailhog-7c9d8b7f5-x2kqz --kubeconfig \"/tmp/kc\" --namespace mailhog", Arguments);
+        Assert.Equal("kube-inject --kubeconfig \"/tmp/kc\" --context \"kind-mesh\" -f \"/repo/manifests/mailhog.yaml\"", Arguments);
     }
 
     [Fact]
@@ -84,9 +50,9 @@ public sealed class IstioctlTests
     [Fact]
     public void The_missing_line_says_what_is_skipped_and_how_to_install()
     {
-        var line = IstioctlAliases.IstioctlMissing("istioctl analyze");
+        var line = IstioctlAliases.IstioctlMissing("the manual-injection example (istioctl kube-inject)");
 
-        Assert.StartsWith("istioctl not found, skipping istioctl analyze.", line, StringComparison.Ordinal);
+        Assert.StartsWith("istioctl not found, skipping the manual-injection example (istioctl kube-inject).", line, StringComparison.Ordinal);
         Assert.Contains("downloadIstio", line, StringComparison.Ordinal);
         Assert.Contains("releases", line, StringComparison.Ordinal);
     }

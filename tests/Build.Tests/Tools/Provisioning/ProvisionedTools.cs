@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cake.Core.IO;
 using Mesh.Build.Tools.Provisioning;
 using Path = System.IO.Path;
@@ -38,6 +39,23 @@ public sealed class ProvisionedTools : IDisposable
     public ToolProvisioningResult First { get; }
 
     private readonly List<string> _temporary = [];
+
+    /// <summary>The provisioned helm itself, for tests that use helm rather than test our wrapper; its stdout, or an exception with its stderr.</summary>
+    public string RunHelm(params string[] args)
+    {
+        var start = new ProcessStartInfo(Helm) { RedirectStandardOutput = true, RedirectStandardError = true };
+        args.ToList().ForEach(start.ArgumentList.Add);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"helm {string.Join(' ', args)} failed ({process.ExitCode}): {stdout.Result}{stderr.Result}");
+        }
+
+        return stdout.Result;
+    }
 
     /// <summary>A fresh temporary repository root holding only build/Tools/Provisioning/npm.</summary>
     public string NewRepositoryLayout()

@@ -125,19 +125,17 @@ public sealed class RealToolsTests
     }
 
     [Fact]
-    public void Helm_lint_passes_the_fixture_chart_and_fails_a_directory_without_a_chart()
+    public void Helm_template_of_a_directory_without_a_chart_fails_with_helm_s_error()
     {
         var context = new TestCakeContext(log: new FakeLog());
         RepositoryTools.Register(context, new DirectoryPath(_tools.Root));
-
-        var report = context.HelmLint(_tools.DemoChart, new HelmLintSettings { Strict = true });
-        Assert.Contains("1 chart(s) linted, 0 chart(s) failed", report.Text, StringComparison.Ordinal);
-
         var empty = _tools.NewTemporaryDirectory();
-        var error = Assert.Throws<ToolCommandException>(() => context.HelmLint(empty));
+
+        var error = Assert.Throws<ToolCommandException>(() => context.HelmTemplate("demo", empty));
+
         Assert.Equal("helm", error.ToolName);
         Assert.NotEqual(0, error.ExitCode);
-        Assert.Contains($"helm lint \"{empty}\" failed with exit code", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"helm template demo \"{empty}\" failed with exit code", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
