@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using k8s.Models;
 
 namespace Mesh.Build.Kubernetes;
 
@@ -8,7 +10,7 @@ namespace Mesh.Build.Kubernetes;
 /// How far what is there is from what we want. Objects in a cluster carry more than we wrote (status,
 /// defaults, other managers' fields), so "already right" means every field we want is there with our value.
 /// </summary>
-public static class JsonDrift
+public static partial class JsonDrift
 {
     /// <summary>The paths of the fields in <paramref name="desired"/> that <paramref name="live"/> lacks or holds differently.</summary>
     public static IReadOnlyList<string> Missing(JsonNode? live, JsonNode? desired) => [.. MissingFields(live, desired).Select(field => field.Path)];
@@ -42,6 +44,13 @@ public static class JsonDrift
                         continue;
                     }
 
+                    // A null wants no value: server-side apply takes it as the field left out, so whatever is there
+                    // is someone else's (a chart's `annotations:` rendered empty, with helm's own annotations live).
+                    if (subset && value is null)
+                    {
+                        continue;
+                    }
+
                     Compare(have[key], value, [.. path, key], differences, subset);
                 }
 
@@ -60,6 +69,8 @@ public static class JsonDrift
                 break;
             case JsonValue wanted when live is JsonValue have && SameValue(have, wanted):
                 break;
+            case JsonValue wanted when subset && live is JsonValue have && IsCanonicalQuantityOf(have, wanted):
+                break;
             case null when live is null:
                 break;
             default:
@@ -67,6 +78,36 @@ public static class JsonDrift
                 break;
         }
     }
+
+    // The API server stores a quantity (resources, storage sizes) in its canonical form: a chart's "2000m" is
+    // read back as "2", 1024Mi as "1Gi", the number 1 as "1". Live text that is exactly the canonical form of the
+    // quantity we wrote is what we wrote; anything else (a different amount, or another spelling) is not.
+    private static bool IsCanonicalQuantityOf(JsonValue live, JsonValue desired)
+    {
+        if (live.GetValueKind() != JsonValueKind.String || desired.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            return false;
+        }
+
+        var written = desired.GetValueKind() == JsonValueKind.Number ? desired.ToJsonString() : desired.GetValue<string>();
+        if (!Quantity().IsMatch(written) || written.StartsWith('-'))
+        {
+            return false;
+        }
+
+        try
+        {
+            return new ResourceQuantity(written).CanonicalizeString() == live.GetValue<string>();
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    // resource.Quantity's grammar, as the API server's decoder states it.
+    [GeneratedRegex("^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")]
+    private static partial Regex Quantity();
 
     private static bool IsEmpty(JsonNode? node) => node is null or JsonObject { Count: 0 } or JsonArray { Count: 0 };
 

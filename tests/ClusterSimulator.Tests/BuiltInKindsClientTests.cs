@@ -269,6 +269,24 @@ public sealed class BuiltInKindsClientTests(SimulatorFixture fixture) : IClassFi
         Assert.Contains("cannot unmarshal bool into Go struct field NetworkPolicyPort.spec.ingress.ports.port of type intstr.IntOrString", await MessageAsync(port));
     }
 
+    [Fact]
+    public async Task Quantities_are_stored_in_their_canonical_form_as_decoding_into_the_Go_type_leaves_them()
+    {
+        var ns = await NamespaceAsync();
+        const string Deployment = """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"sized"},
+             "spec":{"selector":{"matchLabels":{"app":"sized"}},
+                     "template":{"metadata":{"labels":{"app":"sized"}},"spec":{"containers":[{"name":"app","image":"nginx",
+                       "resources":{"limits":{"cpu":"2000m","memory":"1024Mi"},"requests":{"cpu":1,"memory":"128Mi","ephemeral-storage":"0.5"}}}]}}}}
+            """;
+
+        using var applied = await PatchAsync($"/apis/apps/v1/namespaces/{ns}/deployments/sized?fieldManager=tests", Deployment, "application/apply-patch+yaml");
+        var resources = (await GetAsync($"/apis/apps/v1/namespaces/{ns}/deployments/sized"))["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!;
+
+        Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
+        Assert.Equal("""{"limits":{"cpu":"2","memory":"1Gi"},"requests":{"cpu":"1","memory":"128Mi","ephemeral-storage":"500m"}}""", resources.ToJsonString());
+    }
+
     private async Task<string> NamespaceAsync(Kubernetes? client = null)
     {
         var ns = SimulatorFixture.UniqueName("kinds");

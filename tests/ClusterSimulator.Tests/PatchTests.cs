@@ -75,4 +75,30 @@ public sealed class PatchTests
         Assert.True(FieldSet.FromFieldsV1(fields).SetEquals(FieldSet.Of(obj)));
         Assert.Equal(".spec.containers[name=\"c\"].image", FieldSet.Describe(FieldSet.Of(obj).Single(p => p.EndsWith("f:image", StringComparison.Ordinal))));
     }
+
+    [Fact]
+    public void Server_side_apply_keys_ports_by_number_and_protocol_where_strategic_merge_keys_them_by_number()
+    {
+        var pod = Json("""{"spec":{"containers":[{"name":"c","ports":[{"containerPort":9094,"protocol":"TCP"},{"containerPort":9094,"protocol":"UDP"}]}]}}""");
+
+        var applied = StrategicMergePatch.ApplyConfiguration(new JsonObject(), pod);
+        var patched = StrategicMergePatch.Apply(new JsonObject(), pod);
+        var fields = FieldSet.ToFieldsV1(FieldSet.Of(pod))["f:spec"]!["f:containers"]!["k:{\u0022name\u0022:\u0022c\u0022}"]!["f:ports"]!.AsObject();
+
+        Assert.Equal(2, applied["spec"]!["containers"]![0]!["ports"]!.AsArray().Count);
+        Assert.Single(patched["spec"]!["containers"]![0]!["ports"]!.AsArray());
+        Assert.Equal(["k:{\"containerPort\":9094,\"protocol\":\"TCP\"}", "k:{\"containerPort\":9094,\"protocol\":\"UDP\"}"], fields.Select(field => field.Key));
+    }
+
+    [Fact]
+    public void A_port_without_a_protocol_is_the_TCP_item_of_its_list_under_server_side_apply()
+    {
+        var service = Json("""{"spec":{"ports":[{"port":53,"protocol":"UDP"},{"port":53,"protocol":"TCP","name":"old"}]}}""");
+
+        var spec = StrategicMergePatch.ApplyConfiguration(service, Json("""{"spec":{"ports":[{"port":53,"name":"dns-tcp"}]}}"""))["spec"]!;
+
+        Assert.Equal("""[{"port":53,"protocol":"UDP"},{"port":53,"protocol":"TCP","name":"dns-tcp"}]""", spec["ports"]!.ToJsonString());
+        Assert.True(FieldSet.TryGet(service, "f:spec\nf:ports\nk:{\"port\":53,\"protocol\":\"TCP\"}\nf:name", out var name));
+        Assert.Equal("old", (string?)name);
+    }
 }

@@ -50,11 +50,11 @@ public static class FieldSet
                 Walk(value, path + Separator + "f:" + key, key, false, set);
             }
         }
-        else if (node is JsonArray list && StrategicMergePatch.MergeKey(field, inListItem) is { } mergeKey && list.All(i => i is JsonObject))
+        else if (node is JsonArray list && StrategicMergePatch.ListMapKeys(field, inListItem) is { } keys && list.All(i => i is JsonObject))
         {
             foreach (var item in list.Cast<JsonObject>())
             {
-                var itemPath = path + Separator + "k:" + new JsonObject { [mergeKey] = item[mergeKey]?.DeepClone() }.ToJsonString();
+                var itemPath = path + Separator + "k:" + StrategicMergePatch.Keys(item, keys).ToJsonString();
                 set.Add(itemPath);
                 foreach (var (key, value) in item)
                 {
@@ -190,8 +190,7 @@ public static class FieldSet
             return false;
         }
 
-        var key = JsonNode.Parse(element[2..])!.AsObject().Single();
-        index = StrategicMergePatch.IndexOf(array, key.Key, key.Value);
+        index = StrategicMergePatch.IndexOf(array, JsonNode.Parse(element[2..])!.AsObject());
         list = array;
         next = index >= 0 ? array[index] : null;
         return index >= 0;

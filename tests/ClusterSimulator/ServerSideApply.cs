@@ -56,7 +56,7 @@ public sealed partial class ObjectStore
                 FieldSet.Remove(live, path);
             }
 
-            var merged = Mesh.ClusterSimulator.StrategicMergePatch.Apply(live, applied);
+            var merged = Mesh.ClusterSimulator.StrategicMergePatch.ApplyConfiguration(live, applied);
             var changedMine = mine is null || !mine.Fields.SetEquals(appliedSet);
             if (mine is null)
             {

@@ -100,16 +100,21 @@ public static partial class TypedFields
                 continue;
             }
 
-            WalkValue(fieldType, child, childPath, GoStruct(type), findings, prune, patch);
+            if (WalkValue(fieldType, child, childPath, GoStruct(type), findings, prune, patch) is { } decoded)
+            {
+                obj[key] = decoded;
+            }
         }
     }
 
-    private static void WalkValue(Type type, JsonNode? value, string path, string goStruct, Findings findings, bool prune, bool patch)
+    // Returns the value as decoding into the Go type and encoding back leaves it, where that differs (with prune:
+    // a quantity in its canonical form, "2000m" as "2", 1024Mi as "1Gi", the number 1 as "1"); else null.
+    private static JsonNode? WalkValue(Type type, JsonNode? value, string path, string goStruct, Findings findings, bool prune, bool patch)
     {
         if (value is null)
         {
             // null is no value at all to Go's decoder, whatever the field's type.
-            return;
+            return null;
         }
 
         var (shape, element) = Classify(type);
@@ -134,7 +139,7 @@ public static partial class TypedFields
             {
                 IllegalBase64At = shape == Shape.Bytes && IsKind(value, JsonValueKind.String) ? IllegalBase64(value.GetValue<string>()) : null,
             });
-            return;
+            return null;
         }
 
         switch (shape)
@@ -146,20 +151,49 @@ public static partial class TypedFields
                 var list = value.AsArray();
                 for (var i = 0; i < list.Count; i++)
                 {
-                    WalkValue(element!, list[i], FieldError.Index(path, i), goStruct, findings, prune, patch);
-                }
-
-                break;
-            case Shape.Map:
-                foreach (var (key, child) in value.AsObject().ToList())
-                {
-                    if (!(patch && key.StartsWith('$')))
+                    if (WalkValue(element!, list[i], FieldError.Index(path, i), goStruct, findings, prune, patch) is { } decoded)
                     {
-                        WalkValue(element!, child, $"{path}[{key}]", goStruct, findings, prune, patch);
+                        list[i] = decoded;
                     }
                 }
 
                 break;
+            case Shape.Map:
+                var map = value.AsObject();
+                foreach (var (key, child) in map.ToList())
+                {
+                    if (!(patch && key.StartsWith('$')) && WalkValue(element!, child, $"{path}[{key}]", goStruct, findings, prune, patch) is { } decoded)
+                    {
+                        map[key] = decoded;
+                    }
+                }
+
+                break;
+            case Shape.Quantity when prune:
+                var text = IsKind(value, JsonValueKind.Number) ? value.ToJsonString() : value.GetValue<string>();
+                var canonical = Canonical(text);
+                return canonical is null || (canonical == text && IsKind(value, JsonValueKind.String)) ? null : JsonValue.Create(canonical);
+        }
+
+        return null;
+    }
+
+    // KubernetesClient's port of Go's canonical form; left as given where it cannot say (negative amounts, which
+    // it spells wrongly, and text the grammar lets through but the parser refuses).
+    private static string? Canonical(string quantity)
+    {
+        if (quantity.StartsWith('-'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ResourceQuantity(quantity).CanonicalizeString();
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

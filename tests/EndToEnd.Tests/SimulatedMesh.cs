@@ -19,9 +19,10 @@ public sealed class SimulatedMesh : IAsyncDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("mesh-e2e-").FullName;
 
-    private SimulatedMesh()
+    private SimulatedMesh(string chartDirectory)
     {
         Kubeconfig = Path.Combine(_scratch, "kubeconfig");
+        ChartDirectory = chartDirectory;
     }
 
     public static string RepositoryRoot { get; } = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
@@ -30,19 +31,22 @@ public sealed class SimulatedMesh : IAsyncDisposable
 
     public string Kubeconfig { get; }
 
-    public static async Task<SimulatedMesh> StartAsync()
+    /// <summary>The charts every run is given (<c>--chart-dir</c>): the fixture charts unless the mesh was started with others.</summary>
+    public string ChartDirectory { get; }
+
+    public static async Task<SimulatedMesh> StartAsync(string? chartDirectory = null)
     {
-        var mesh = new SimulatedMesh();
+        var mesh = new SimulatedMesh(chartDirectory ?? Path.Combine(RepositoryRoot, "tests", "charts"));
         await mesh.Cluster.StartAsync();
         mesh.Cluster.WriteKubeconfig(mesh.Kubeconfig);
         return mesh;
     }
 
-    /// <summary>Runs the pipeline with these arguments plus the cluster's kubeconfig and the fixture charts.</summary>
+    /// <summary>Runs the pipeline with these arguments plus the cluster's kubeconfig and its <see cref="ChartDirectory"/>.</summary>
     public PipelineRun Run(params string[] args)
     {
         var before = Cluster.Requests.Records.Count;
-        var (exitCode, output) = RunPipeline(_scratch, [$"--kubeconfig={Kubeconfig}", $"--chart-dir={Path.Combine(RepositoryRoot, "tests", "charts")}", .. args]);
+        var (exitCode, output) = RunPipeline(_scratch, [$"--kubeconfig={Kubeconfig}", $"--chart-dir={ChartDirectory}", .. args]);
         var writes = Cluster.Requests.Records.Skip(before)
             .Where(request => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE" && !request.Query.Contains("dryRun=All", StringComparison.Ordinal))
             .ToList();

@@ -39,4 +39,33 @@ public sealed class JsonDriftTests
         Assert.Equal([".extra"], JsonDrift.Differences(stored, wanted));
         Assert.Empty(JsonDrift.Missing(stored, wanted));
     }
+
+    [Fact]
+    public void A_null_we_want_asks_for_nothing_so_any_live_value_is_already_right()
+    {
+        var live = JsonNode.Parse("""{"metadata":{"annotations":{"meta.helm.sh/release-name":"kiali"}},"spec":{"replicas":1}}""");
+        var desired = JsonNode.Parse("""{"metadata":{"annotations":null},"spec":{"replicas":null}}""");
+
+        Assert.Empty(JsonDrift.Missing(live, desired));
+        Assert.Equal([".metadata.annotations", ".spec.replicas"], JsonDrift.Differences(live, desired));
+    }
+
+    [Fact]
+    public void A_quantity_the_server_stores_in_its_canonical_form_is_already_right()
+    {
+        var live = JsonNode.Parse("""{"limits":{"cpu":"2","memory":"1Gi"},"requests":{"cpu":"1","memory":"2Gi","storage":"500m"}}""");
+        var desired = JsonNode.Parse("""{"limits":{"cpu":"2000m","memory":"1024Mi"},"requests":{"cpu":1,"memory":"2048Mi","storage":0.5}}""");
+
+        Assert.Empty(JsonDrift.Missing(live, desired));
+    }
+
+    [Fact]
+    public void A_quantity_in_another_amount_or_a_spelling_the_server_would_not_write_is_drift()
+    {
+        var live = JsonNode.Parse("""{"cpu":"1","memory":"1024Mi","image":"web:1"}""");
+        var desired = JsonNode.Parse("""{"cpu":"2000m","memory":"1Gi","image":"web:1.0"}""");
+
+        Assert.Equal([".cpu", ".memory", ".image"], JsonDrift.Missing(live, desired));
+        Assert.Equal([".a"], JsonDrift.Differences(JsonNode.Parse("""{"a":"2"}"""), JsonNode.Parse("""{"a":"2000m"}""")));
+    }
 }
