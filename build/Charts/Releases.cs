@@ -116,7 +116,7 @@ public sealed class Releases(
             }
 
             var fields = JsonDrift.MissingFields(live, ComparableForm(desired))
-                .Where(field => !FieldOwners.IsRunTimeField(live, field.Segments))
+                .Where(field => !FieldOwners.IsRunTimeField(live, field.Segments) && !FieldOwners.IsDroppedZeroValue(live, field))
                 .Select(field => field.Describe(showValues: (string?)desired["kind"] != "Secret"))
                 .ToList();
             if (fields.Count > 0)

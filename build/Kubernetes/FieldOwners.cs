@@ -31,6 +31,24 @@ public static class FieldOwners
         return owners.Count > 0 && owners.All(owner => !IsPersonOrChart(owner));
     }
 
+    /// <summary>
+    /// Whether a field the chart set to a zero value (<c>0</c>, <c>false</c>, <c>""</c>) is absent only because the
+    /// server does not store zero values of that field (Go's omitempty): the chart's manager still owns it, as
+    /// server-side apply records the applied field. A person who removed the field took that ownership away.
+    /// </summary>
+    public static bool IsDroppedZeroValue(JsonObject live, DriftedField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var zero = field.Desired is JsonValue value && value.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.False => true,
+            System.Text.Json.JsonValueKind.Number => value.ToJsonString() is "0" or "0.0",
+            System.Text.Json.JsonValueKind.String => (string?)value == string.Empty,
+            _ => false,
+        };
+        return zero && field.Live is null && Of(live, field.Segments).Any(owner => owner is "helm" or Cluster.FieldManager);
+    }
+
     private static bool IsPersonOrChart(string manager) =>
         manager is "helm" or Cluster.FieldManager || manager.StartsWith("kubectl", StringComparison.Ordinal);
 

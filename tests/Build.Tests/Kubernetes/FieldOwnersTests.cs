@@ -88,4 +88,34 @@ public sealed class FieldOwnersTests
           "spec": { "replicas": 0 }
         }
         """)!.AsObject();
+
+    [Theory]
+    [InlineData("initialDelaySeconds", "0")]
+    [InlineData("hostNetwork", "false")]
+    [InlineData("subPath", "\"\"")]
+    public void A_zero_value_the_server_does_not_store_is_not_drift_while_the_chart_still_owns_it(string name, string zero)
+    {
+        var live = JsonNode.Parse($$"""
+            { "metadata": { "managedFields": [ { "manager": "helm", "fieldsV1": { "f:spec": { "f:{{name}}": {} } } } ] }, "spec": {} }
+            """)!.AsObject();
+        var field = Assert.Single(JsonDrift.MissingFields(live, JsonNode.Parse($$"""{ "spec": { "{{name}}": {{zero}} } }""")));
+
+        Assert.True(FieldOwners.IsDroppedZeroValue(live, field));
+    }
+
+    [Fact]
+    public void A_zero_value_someone_removed_is_drift()
+    {
+        // kubectl edit took the field away: helm no longer owns it.
+        var live = JsonNode.Parse("""
+            { "metadata": { "managedFields": [ { "manager": "kubectl-edit", "fieldsV1": { "f:spec": { "f:containers": {} } } } ] }, "spec": {} }
+            """)!.AsObject();
+        var removed = Assert.Single(JsonDrift.MissingFields(live, JsonNode.Parse("""{ "spec": { "allowPrivilegeEscalation": false } }""")));
+        var different = Assert.Single(JsonDrift.MissingFields(
+            JsonNode.Parse("""{ "metadata": { "managedFields": [ { "manager": "helm", "fieldsV1": { "f:spec": { "f:replicas": {} } } } ] }, "spec": { "replicas": 2 } }"""),
+            JsonNode.Parse("""{ "spec": { "replicas": 0 } }""")));
+
+        Assert.False(FieldOwners.IsDroppedZeroValue(live, removed));
+        Assert.False(FieldOwners.IsDroppedZeroValue(JsonNode.Parse("""{ "metadata": {}, "spec": { "replicas": 2 } }""")!.AsObject(), different));
+    }
 }
