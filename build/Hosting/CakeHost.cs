@@ -103,8 +103,11 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             environment.WorkingDirectory = new DirectoryPath(System.IO.Path.GetFullPath(_workingDirectory));
         }
 
-        IConsole console = _output is null ? new CakeConsole(environment) : new TextWriterConsole(_output, _error!);
-        var ansiConsole = CreateAnsiConsole();
+        var colours = _output is null && Colours.Allowed();
+        IConsole console = _output is not null ? new TextWriterConsole(_output, _error!)
+            : colours ? new CakeConsole(environment)
+            : new TextWriterConsole(Console.Out, Console.Error);
+        var ansiConsole = CreateAnsiConsole(colours);
         var log = new CakeBuildLog(console, arguments.Verbosity);
         var assemblies = _assemblies.Count > 0 ? _assemblies : [Assembly.GetEntryAssembly()!];
         var catalog = TaskCatalog.Discover(assemblies);
@@ -182,13 +185,13 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             : _lifetime.Completed(context!, report, failure, exitCode);
     }
 
-    private IAnsiConsole CreateAnsiConsole()
+    private IAnsiConsole CreateAnsiConsole(bool colours)
     {
-        var console = _output is null
+        var console = colours
             ? AnsiConsole.Console
             : AnsiConsole.Create(new AnsiConsoleSettings
             {
-                Out = new AnsiConsoleOutput(_output),
+                Out = new AnsiConsoleOutput(_output ?? Console.Out),
                 Ansi = AnsiSupport.No,
                 ColorSystem = ColorSystemSupport.NoColors,
                 Interactive = InteractionSupport.No,

@@ -95,9 +95,24 @@ public sealed class BuildScriptTests
         Assert.Contains("mTLS is enforced", run.Output);
     }
 
+    [Theory]
+    [InlineData("--target=EnforceMtls", "--dryrun")]
+    [InlineData("--target=InstallTools")]
+    public void Redirected_output_under_TERM_xterm_has_no_escape_codes_and_greps_as_printed(params string[] args)
+    {
+        var (exitCode, output, error) = RunScript("build.sh", new Dictionary<string, string?> { ["TERM"] = "xterm", ["NO_COLOR"] = null }, args);
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain('\u001b', output + error);
+        Assert.Matches(args.Length > 1 ? @"\n6\. EnforceMtls\n" : @"InstallTools\s+\S+\s+Succeeded", output.ReplaceLineEndings("\n"));
+    }
+
     private static (int ExitCode, string Output, string Error) Run(params string[] args) => RunScript("build.sh", args);
 
-    private static (int ExitCode, string Output, string Error) RunScript(string script, params string[] args)
+    private static (int ExitCode, string Output, string Error) RunScript(string script, params string[] args) =>
+        RunScript(script, new Dictionary<string, string?>(), args);
+
+    private static (int ExitCode, string Output, string Error) RunScript(string script, Dictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, script))
         {
@@ -112,6 +127,11 @@ public sealed class BuildScriptTests
 
         start.Environment["KUBECONFIG"] = "/nonexistent/kubeconfig";
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
