@@ -87,6 +87,9 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// <summary>The gateway's hosts, worked out once per run.</summary>
     public Task<GatewayHosts> GatewayHostsAsync() => _hosts ??= HostsAsync();
 
+    /// <summary>The gateway's hosts if this run worked them out, for the closing summary; null otherwise.</summary>
+    public GatewayHosts? KnownHosts => _hosts is { IsCompletedSuccessfully: true } hosts ? hosts.Result : null;
+
     /// <summary>A file of ours under <c>manifests/</c>.</summary>
     public string Manifest(string relativePath) => Path.Combine(RepositoryRoot, "manifests", relativePath);
 

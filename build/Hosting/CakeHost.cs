@@ -162,6 +162,7 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         var scriptHost = CreateScriptHost(arguments, engine, context!, console, ansiConsole, log);
         if (arguments.Exclusive)
         {
+            _lifetime?.Exclusive = true;
             scriptHost.Settings.UseExclusiveTarget();
         }
 
@@ -288,6 +289,7 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         {
             engine.RegisterSetupAction(info => lifetime.Setup(context, info));
             engine.RegisterTaskSetupAction(info => lifetime.TaskSetup(context, info));
+            engine.RegisterTaskTeardownAction(info => lifetime.TaskTeardown(context, info));
             engine.RegisterTeardownAction(info => lifetime.Teardown(context, info));
         }
     }

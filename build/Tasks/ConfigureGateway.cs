@@ -17,7 +17,8 @@ namespace Mesh.Build.Tasks;
 [TaskDescription("Gives the gateway its certificate (self-signed, an existing Secret or cert-manager) through SDS, and an Istio Gateway serving HTTPS with HTTP redirected")]
 public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
 {
-    private const string CaSecret = "mesh-gateway-ca";
+    /// <summary>The self-signed CA (key ca.crt) that clients trust to reach the gateway's hosts.</summary>
+    public const string CaSecret = "mesh-gateway-ca";
     private const string CertificateCrd = "certificates.cert-manager.io";
 
     // How long the gateway gets to present our certificate (less when wait-timeout is).
