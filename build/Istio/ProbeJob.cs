@@ -13,10 +13,30 @@ public sealed partial record ProbeResult(string Name, bool Completed, IReadOnlyL
     public string Describe() =>
         $"{Name}: {(Completed ? "completed" : "failed")}, HTTP {(HttpCodes.Count == 0 ? "none" : string.Join(" ", HttpCodes))}{(Reason.Length == 0 ? string.Empty : $" ({Reason})")}; log: {Log.Trim().ReplaceLineEndings(" | ")}";
 
+    /// <summary>
+    /// What the call showed, as a person says it: <c>HTTP 200</c>, <c>refused (curl 56)</c> when the connection was
+    /// reset or refused, <c>timed out (curl 28)</c>; the HTTP status when one came back without curl failing.
+    /// </summary>
+    public string Shown()
+    {
+        var answered = HttpCodes.Where(code => code != "000").ToList();
+        if (Succeeded || (answered.Count > 0 && CurlError().Match(Log) is not { Success: true }))
+        {
+            return $"HTTP {string.Join(" ", answered)}";
+        }
+
+        return CurlError().Match(Log) is { Success: true } error
+            ? $"{(error.Groups[1].Value == "28" ? "timed out" : "refused")} (curl {error.Groups[1].Value})"
+            : $"no answer ({(Reason.Length == 0 ? "no HTTP status in its log" : Reason)})";
+    }
+
     internal static IReadOnlyList<string> CodesIn(string log) => [.. HttpCode().Matches(log).Select(match => match.Value)];
 
     [GeneratedRegex(@"(?m)^\d{3}(?=curl:|\s|$)")]
     private static partial Regex HttpCode();
+
+    [GeneratedRegex(@"curl: \((\d+)\)")]
+    private static partial Regex CurlError();
 }
 
 /// <summary>
