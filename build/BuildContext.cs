@@ -43,7 +43,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// <summary>The charts of this run, each looked up once.</summary>
     public ChartResolver Charts => _charts ??= new ChartResolver(Helm(), Settings, Information);
 
-    public Releases Releases => _releases ??= new Releases(Cluster, Helm(), Charts, Settings, Record, Information, () => ScratchDirectory, Environment.GetEnvironmentVariable("HELM_DRIVER"));
+    public Releases Releases => _releases ??= new Releases(Cluster, Helm(), Charts, Settings, Record, Information, () => ScratchDirectory, Environment.GetEnvironmentVariable("HELM_DRIVER"), Cluster.Progress);
 
     /// <summary>Our own objects (manifests/), converged through the door.</summary>
     public Objects Objects => _objects ??= new Objects(Cluster, Record, Information, Path.Combine(RepositoryRoot, "manifests"), Settings.Plan, Settings.WaitTimeout);
@@ -78,6 +78,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
             throw;
         }
 
+        cluster.Progress = new Progress(Information, Settings.ProgressInterval);
         _cluster = cluster;
     }
 

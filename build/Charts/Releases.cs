@@ -23,7 +23,7 @@ public sealed record ReleaseSpec(Component Component, string Release, JsonObject
 /// is recorded as what would happen, with the values and object fields that differ.
 /// </summary>
 public sealed class Releases(
-    Cluster cluster, Helm helm, ChartResolver charts, MeshSettings settings, RunRecord record, Action<string> log, Func<string> scratch, string? helmDriver)
+    Cluster cluster, Helm helm, ChartResolver charts, MeshSettings settings, RunRecord record, Action<string> log, Func<string> scratch, string? helmDriver, Progress progress)
 {
     /// <summary>The record of a release, read from the cluster.</summary>
     public Task<ReleaseRecord?> ReadAsync(string release, string ns) => ReleaseRecord.ReadAsync(cluster, release, ns, helmDriver);
@@ -81,7 +81,11 @@ public sealed class Releases(
         var valuesFile = Path.Combine(scratch(), $"{spec.Namespace}-{spec.Release}-values.json");
         await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
         // Drift is a person's edit (kubectl owns the field now): taking it back needs force under server-side apply.
-        helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0);
+        using (progress.Start(elapsed => $"helm is {(current is null ? "installing" : "upgrading")} {spec.Namespace}/{spec.Release} ({chart.NameAndVersion}) and waiting for it: {Progress.Elapsed(elapsed)} so far (helm-timeout {Tools.GoDuration.Format(settings.HelmTimeout)})"))
+        {
+            helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0);
+        }
+
         File.Delete(valuesFile);
         return current is null ? Record(spec, Outcome.Created, $"installed {chart.NameAndVersion}")
             : drift.Count > 0 ? Record(spec, Outcome.Changed, $"changed ({string.Join(", ", drift)})")

@@ -59,6 +59,8 @@ public sealed class MeshSettings
         HelmTimeout = helmTimeout;
         Checks.TryParseDuration(Get("wait-timeout"), out var waitTimeout);
         WaitTimeout = waitTimeout;
+        Checks.TryParseDuration(Get("progress-interval"), out var progressInterval);
+        ProgressInterval = progressInterval;
         Proofs = ParseEnum<Proofs>(Get("proofs"));
         Plan = bool.Parse(Get("plan"));
         DetailedExitCode = bool.Parse(Get("detailed-exitcode"));
@@ -149,6 +151,8 @@ public sealed class MeshSettings
     public TimeSpan HelmTimeout { get; }
 
     public TimeSpan WaitTimeout { get; }
+
+    public TimeSpan ProgressInterval { get; }
 
     /// <summary>The settings as a table of key, value and source; secrets show as "(redacted)".</summary>
     public string Describe()
