@@ -88,6 +88,13 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// <summary>The gateway's hosts, worked out once per run.</summary>
     public Task<GatewayHosts> GatewayHostsAsync() => _hosts ??= HostsAsync();
 
+    /// <summary>For --print-settings: the kubeconfig file a run would read when the setting is not set.</summary>
+    public SettingValue? KubeconfigInUse()
+    {
+        var (file, why) = ClusterConnection.KubeconfigInUse(Settings.Kubeconfig, Environment.GetEnvironmentVariable("KUBECONFIG"), System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile));
+        return new SettingValue(file ?? "(none found)", why);
+    }
+
     /// <summary>The gateway's hosts if this run worked them out, for the closing summary; null otherwise.</summary>
     public GatewayHosts? KnownHosts => _hosts is { IsCompletedSuccessfully: true } hosts ? hosts.Result : null;
 

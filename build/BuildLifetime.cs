@@ -40,7 +40,8 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
             settings.MtlsMode.ToString().ToUpperInvariant(),
             settings.MtlsScope.ToString().ToLowerInvariant());
         context.Log.Verbose("Settings:{0}{1}", Environment.NewLine, settings.Describe());
-        if (tasks.All(task => task == TaskCatalog.NameOf(typeof(InstallTools))))
+        // Nothing to do on the cluster when every task is InstallTools or skipped by its criteria (DNS off).
+        if (tasks.All(task => task == TaskCatalog.NameOf(typeof(InstallTools)) || !WillRun(context, task)))
         {
             return;
         }
@@ -171,6 +172,17 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
         context.Log.Verbose("report: {0}", path);
     }
 
+    private static bool WillRun(BuildContext context, string task) => SkipMessage(context, task) is null;
+
+    /// <summary>Why the task's criteria skip it, or null when it runs.</summary>
+    private static string? SkipMessage(BuildContext context, string task)
+    {
+        var entry = TaskCatalog.Discover([typeof(BuildLifetime).Assembly]).Tasks.FirstOrDefault(candidate => candidate.Name == task);
+        var instance = entry is null ? null : (IFrostingTask)Activator.CreateInstance(entry.Type)!;
+        return instance is null || instance.ShouldRun(context) ? null
+            : instance.SkippedMessage.Length > 0 ? instance.SkippedMessage : "its criteria were not met";
+    }
+
     private static string ReportPath(BuildContext context) => Path.GetFullPath(context.Settings.Report, context.Environment.WorkingDirectory.FullPath);
 
     /// <summary>The run as the closing lines, the step summary and the JUnit file tell it.</summary>
@@ -196,8 +208,11 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
             tasks.Add(new TaskResult(failedTask, "failed", TimeSpan.Zero, null, context.Record.ItemsOf(failedTask)));
         }
 
+        // Cake leaves out of its report a target its criteria skipped, and every task after a failure.
         tasks.AddRange(_planned.Where(name => tasks.All(task => task.Name != name))
-            .Select(name => new TaskResult(name, "not run", TimeSpan.Zero, $"{failedTask ?? "the run"} failed first", [])));
+            .Select(name => SkipMessage(context, name) is { } why
+                ? new TaskResult(name, "skipped", TimeSpan.Zero, why, [])
+                : new TaskResult(name, "not run", TimeSpan.Zero, $"{failedTask ?? "the run"} failed first", [])));
         return new RunSummary(context.Settings.Plan, tasks, failedTask, failure?.Message, AccessOf(context, tasks));
     }
 

@@ -14,6 +14,6 @@ public static class Pipeline
             .UseDefaultTarget<VerifyDashboards>()
             .UseLifetime(new BuildLifetime(variables))
             .UseExitCode<Kubernetes.ClusterUnreachableException>(ExitCodes.ClusterUnreachable)
-            .UseInformationalOption("print-settings", "print the effective settings, where each came from, and exit", context => context.Settings.Describe())
+            .UseInformationalOption("print-settings", "print the effective settings, where each came from, and exit", context => context.Settings.Describe(key => key == "kubeconfig" ? context.KubeconfigInUse() : null))
             .UseHelpFooter(Settings.SettingsHelp.Text);
 }

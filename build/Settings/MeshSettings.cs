@@ -155,12 +155,13 @@ public sealed class MeshSettings
     public TimeSpan ProgressInterval { get; }
 
     /// <summary>The settings as a table of key, value and source; secrets show as "(redacted)".</summary>
-    public string Describe()
+    /// <param name="unset">for a setting not set, what will be used instead and why (the kubeconfig file found), or null.</param>
+    public string Describe(Func<string, SettingValue?>? unset = null)
     {
         var keyWidth = SettingsCatalog.All.Max(setting => setting.Key.Length) + 2;
         var rows = SettingsCatalog.All.Select(setting =>
         {
-            var (value, source) = Values[setting.Key];
+            var (value, source) = Values[setting.Key] is { Value.Length: 0 } empty && unset?.Invoke(setting.Key) is { } instead ? instead : Values[setting.Key];
             var shown = setting.IsSecret && value.Length > 0 ? "(redacted)" : value.Length == 0 ? "(not set)" : value;
             return (setting.Key, shown, source);
         }).ToList();

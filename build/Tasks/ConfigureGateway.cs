@@ -29,6 +29,13 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
         var settings = context.Settings;
         var hosts = await context.GatewayHostsAsync();
         context.Log.Information("gateway hosts: {0}", string.Join(", ", hosts.All));
+        if (!settings.DnsEnabled)
+        {
+            context.Log.Information(settings.Domain is null
+                ? "dns-provider=none: nobody creates DNS records; the sslip.io names above resolve to the gateway's address by themselves"
+                : $"dns-provider=none: nobody creates DNS records for these names; point them at the gateway ({hosts.Gateway.Address ?? hosts.Gateway.How}) yourself, or set dns-provider so external-dns does");
+        }
+
         var values = new Dictionary<string, object?>
         {
             ["gateway-namespace"] = MeshLayout.GatewayNamespace,

@@ -37,6 +37,7 @@ public sealed partial class CiOutputTests : IAsyncLifetime
         Assert.Equal("::endgroup::", lines.Skip(group + 1).First(line => line.StartsWith("::", StringComparison.Ordinal)));
         Assert.Contains($"::error title=DeployMailHog::{Missing}", lines);
         Assert.Contains($"Failed: DeployMailHog: {Missing}", lines);
+        Assert.Contains(lines, line => line.StartsWith("Running DeployMailHog for Istio ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -26,6 +26,56 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
+    public void Tree_of_a_target_prints_only_that_target()
+    {
+        var (exitCode, output, _) = Run("--tree", "--target=EnforceMtls");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(
+            ["EnforceMtls", "└─DeployMailHog", "   └─ConfigureGateway", "      └─InstallIstio", "         └─InstallIstioInit", "            └─ConfigureExternalDns"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd()));
+    }
+
+    [Fact]
+    public void A_mistyped_target_gets_did_you_mean()
+    {
+        var (exitCode, _, error) = Run("--target=EnforceMTL");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("there is no task named 'EnforceMTL'; did you mean EnforceMtls? Valid targets:", error);
+    }
+
+    [Fact]
+    public void ConfigureExternalDns_with_DNS_off_exits_0_saying_it_was_skipped_and_why()
+    {
+        var (exitCode, output, error) = Run("--target=ConfigureExternalDns");
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("ConfigureExternalDns was skipped: DNS is off (dns-provider=none)", output);
+        Assert.DoesNotContain("Could not reach target", output + error);
+    }
+
+    [Fact]
+    public void Print_settings_shows_the_kubeconfig_file_a_run_would_read()
+    {
+        var kubeconfig = Path.GetTempFileName();
+        try
+        {
+            var found = RunScript("build.sh", new Dictionary<string, string?> { ["KUBECONFIG"] = kubeconfig }, "--print-settings");
+            var none = Mesh.Build.Kubernetes.ClusterConnection.KubeconfigInUse(null, null, "/nonexistent-home");
+
+            Assert.Equal(0, found.ExitCode);
+            Assert.Matches($@"kubeconfig\s+{System.Text.RegularExpressions.Regex.Escape(kubeconfig)}\s+from \$KUBECONFIG", found.Output);
+            Assert.Equal((null, "no ~/.kube/config and $KUBECONFIG is not set"), none);
+            Assert.DoesNotContain("(not set)", found.Output.Split('\n').Single(line => line.StartsWith("kubeconfig ", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
+    [Fact]
     public void Dry_run_to_EnforceMtls_works_without_a_cluster()
     {
         var (exitCode, output, error) = Run("--target=EnforceMtls", "--dryrun");
