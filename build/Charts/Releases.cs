@@ -40,6 +40,13 @@ public sealed class Releases(
     public async Task<Outcome> ConvergeAsync(ReleaseSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (settings.ValuesOverlays.TryGetValue(spec.Component.Id, out var overlayFile))
+        {
+            var overlay = ManifestTemplate.Parse(File.ReadAllText(overlayFile), overlayFile).Single();
+            spec = spec with { Values = ValuesOverlay.Merge(spec.Values, overlay) };
+            log($"{spec.Namespace}/{spec.Release}: values of {overlayFile} merged over ours");
+        }
+
         var source = settings.Charts[spec.Component.Id];
         var wanted = $"{source.Chart}-{source.Version}";
         var current = await ReadAsync(spec.Release, spec.Namespace);

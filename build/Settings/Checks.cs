@@ -63,6 +63,29 @@ public static partial class Checks
     public static Func<string, string?> ExistingFile(bool optional = false) => value =>
         (optional && value.Length == 0) || File.Exists(value) ? null : $"the file '{value}' does not exist.";
 
+    /// <summary>Empty, or a file holding one YAML mapping: chart values.</summary>
+    public static Func<string, string?> ValuesFile => value =>
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (!File.Exists(value))
+        {
+            return $"the file '{value}' does not exist.";
+        }
+
+        try
+        {
+            return Manifests.ManifestTemplate.Parse(File.ReadAllText(value), value).Count == 1 ? null : $"'{value}' must hold one YAML mapping of chart values.";
+        }
+        catch (Manifests.ManifestException e)
+        {
+            return e.Message;
+        }
+    };
+
     public static Func<string, string?> ExistingDirectory(bool optional = false) => value =>
         (optional && value.Length == 0) || Directory.Exists(value) ? null : $"the directory '{value}' does not exist.";
 

@@ -38,6 +38,9 @@ public sealed class MeshSettings
                 Repository = Get($"{chart.Id}-chart-repo"),
                 Version = Optional($"{chart.Id}-chart-version")?.TrimStart('v') ?? IstioVersion,
             });
+        ValuesOverlays = ChartSource.Defaults
+            .Where(chart => Optional($"{chart.Id}-values") is not null)
+            .ToDictionary(chart => chart.Id, chart => Get($"{chart.Id}-values"));
         Domain = Optional("domain");
         DnsProvider = Get("dns-provider").ToLowerInvariant();
         DnsCredentialsSecret = Optional("dns-credentials-secret");
@@ -101,6 +104,9 @@ public sealed class MeshSettings
 
     /// <summary>The effective source of each chart, by <see cref="ChartSource.Id"/>.</summary>
     public IReadOnlyDictionary<string, ChartSource> Charts { get; }
+
+    /// <summary>Per chart id, a values file of the user's merged over ours (the <c>ID-values</c> settings).</summary>
+    public IReadOnlyDictionary<string, string> ValuesOverlays { get; }
 
     public string? Domain { get; }
 

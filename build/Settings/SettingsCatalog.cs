@@ -57,5 +57,6 @@ public static class SettingsCatalog
             chart.Version,
             chart.Version.Length == 0 ? $"version of the {chart.Chart} chart; empty follows istio-version" : $"version of the {chart.Chart} chart",
             Checks.SemanticVersion(optional: chart.Version.Length == 0)),
+        new($"{chart.Id}-values", string.Empty, $"a YAML values file merged over ours for the {chart.Chart} chart (maps merge, its values win)", Checks.ValuesFile, IsPath: true),
     ];
 }
