@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
@@ -46,7 +47,7 @@ public sealed partial record ProbeResult(string Name, bool Completed, IReadOnlyL
 public static class ProbeJob
 {
     public static async Task<ProbeResult> RunAsync(
-        Cluster cluster, string manifests, TimeSpan waitTimeout, string name, string ns, IReadOnlyDictionary<string, string> labels, string script, string url)
+        Cluster cluster, string manifests, TimeSpan waitTimeout, string name, string ns, IReadOnlyDictionary<string, string> labels, string script, string url, Func<string, string>? image = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var scripts = ManifestTemplate.RenderOne(Path.Combine(manifests, "mtls/probe-scripts.yaml"), new Dictionary<string, object?> { ["url"] = url });
@@ -57,6 +58,11 @@ public static class ProbeJob
             ["labels"] = labels,
             ["script"] = (string?)scripts[script] ?? throw new ArgumentException($"No probe script '{script}'.", nameof(script)),
         });
+
+        foreach (var container in job["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? [])
+        {
+            container!["image"] = (image ?? (reference => reference))((string)container["image"]!);
+        }
 
         if (await cluster.DeleteAsync("batch/v1", "Job", name, ns))
         {

@@ -41,6 +41,7 @@ public sealed class MeshSettings
         ValuesOverlays = ChartSource.Defaults
             .Where(chart => Optional($"{chart.Id}-values") is not null)
             .ToDictionary(chart => chart.Id, chart => Get($"{chart.Id}-values"));
+        ImageRegistry = Optional("image-registry");
         Domain = Optional("domain");
         DnsProvider = Get("dns-provider").ToLowerInvariant();
         DnsCredentialsSecret = Optional("dns-credentials-secret");
@@ -107,6 +108,28 @@ public sealed class MeshSettings
 
     /// <summary>Per chart id, a values file of the user's merged over ours (the <c>ID-values</c> settings).</summary>
     public IReadOnlyDictionary<string, string> ValuesOverlays { get; }
+
+    /// <summary>The registry mirroring our pinned images and Istio's, or null for their public registries.</summary>
+    public string? ImageRegistry { get; }
+
+    /// <summary>
+    /// An image we pin, from <see cref="ImageRegistry"/> when one is set: <c>curlimages/curl:8.11.1</c> becomes
+    /// <c>REGISTRY/curlimages/curl:8.11.1</c>, <c>registry.k8s.io/pause:3.10</c> becomes <c>REGISTRY/pause:3.10</c>.
+    /// </summary>
+    public string Image(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (ImageRegistry is null)
+        {
+            return reference;
+        }
+
+        var first = reference.Split('/')[0];
+        var path = reference.Contains('/', StringComparison.Ordinal) && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost")
+            ? reference[(first.Length + 1)..]
+            : reference;
+        return $"{ImageRegistry}/{path}";
+    }
 
     public string? Domain { get; }
 

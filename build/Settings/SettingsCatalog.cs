@@ -29,6 +29,7 @@ public static class SettingsCatalog
         new("tls-mode", "self-signed", "gateway certificate: self-signed (generated), existing-secret or cert-manager", Checks.OneOf("self-signed", "existing-secret", "cert-manager")),
         new("tls-secret", "mesh-gateway-tls", "name of the kubernetes.io/tls Secret the gateway serves (through SDS)", Checks.DnsLabel()),
         new("cert-manager-issuer", string.Empty, "cert-manager ClusterIssuer for tls-mode=cert-manager", Checks.DnsLabel(optional: true)),
+        new("image-registry", string.Empty, "a registry mirroring the images we pin (MailHog or Mailpit, the curl probe, the pause image) and Istio's (its hub becomes REGISTRY/istio); empty pulls from their public registries", Checks.ImageRegistry),
         new("mail-server", "mailhog", "the test application: mailhog, or mailpit (its maintained successor)", Checks.OneOf("mailhog", "mailpit")),
         new("mailhog-namespace", "mailhog", "namespace of the test application, labelled for sidecar injection", Checks.DnsLabel()),
         new("mtls-mode", "STRICT", "PeerAuthentication mode: STRICT or PERMISSIVE", Checks.OneOf("STRICT", "PERMISSIVE")),

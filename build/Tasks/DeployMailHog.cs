@@ -24,7 +24,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
         {
             ["namespace"] = ns,
             ["namespace-labels"] = MeshLayout.InjectionNamespaceLabels(settings.IstioRevision),
-            ["image"] = (string?)server["image"],
+            ["image"] = settings.Image((string)server["image"]!),
             ["version"] = (string?)server["version"],
             ["readiness-path"] = (string?)server["readiness-path"],
             ["liveness-path"] = (string?)server["liveness-path"],
