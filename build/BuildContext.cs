@@ -43,7 +43,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// <summary>The charts of this run, each looked up once.</summary>
     public ChartResolver Charts => _charts ??= new ChartResolver(Helm(), Settings, Information);
 
-    public Releases Releases => _releases ??= new Releases(Cluster, Helm(), Charts, Settings, Record, Information, () => ScratchDirectory, Environment.GetEnvironmentVariable("HELM_DRIVER"));
+    public Releases Releases => _releases ??= new Releases(Cluster, Helm(), Charts, Settings, Record, Information, () => ScratchDirectory, Environment.GetEnvironmentVariable("HELM_DRIVER"), Cluster.Progress);
 
     /// <summary>Our own objects (manifests/), converged through the door.</summary>
     public Objects Objects => _objects ??= new Objects(Cluster, Record, Information, Path.Combine(RepositoryRoot, "manifests"), Settings.Plan, Settings.WaitTimeout);
@@ -78,6 +78,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
             throw;
         }
 
+        cluster.Progress = new Progress(Information, Settings.ProgressInterval);
         _cluster = cluster;
     }
 
@@ -86,6 +87,16 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
     /// <summary>The gateway's hosts, worked out once per run.</summary>
     public Task<GatewayHosts> GatewayHostsAsync() => _hosts ??= HostsAsync();
+
+    /// <summary>For --print-settings: the kubeconfig file a run would read when the setting is not set.</summary>
+    public SettingValue? KubeconfigInUse()
+    {
+        var (file, why) = ClusterConnection.KubeconfigInUse(Settings.Kubeconfig, Environment.GetEnvironmentVariable("KUBECONFIG"), System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile));
+        return new SettingValue(file ?? "(none found)", why);
+    }
+
+    /// <summary>The gateway's hosts if this run worked them out, for the closing summary; null otherwise.</summary>
+    public GatewayHosts? KnownHosts => _hosts is { IsCompletedSuccessfully: true } hosts ? hosts.Result : null;
 
     /// <summary>A file of ours under <c>manifests/</c>.</summary>
     public string Manifest(string relativePath) => Path.Combine(RepositoryRoot, "manifests", relativePath);

@@ -23,7 +23,7 @@ public sealed record ReleaseSpec(Component Component, string Release, JsonObject
 /// is recorded as what would happen, with the values and object fields that differ.
 /// </summary>
 public sealed class Releases(
-    Cluster cluster, Helm helm, ChartResolver charts, MeshSettings settings, RunRecord record, Action<string> log, Func<string> scratch, string? helmDriver)
+    Cluster cluster, Helm helm, ChartResolver charts, MeshSettings settings, RunRecord record, Action<string> log, Func<string> scratch, string? helmDriver, Progress progress)
 {
     // Each record is read once per run (the setup asks first) and again only after this run changed the release.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ReleaseRecord?> _records = new(StringComparer.Ordinal);
@@ -53,6 +53,13 @@ public sealed class Releases(
     public async Task<Outcome> ConvergeAsync(ReleaseSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (settings.ValuesOverlays.TryGetValue(spec.Component.Id, out var overlayFile))
+        {
+            var overlay = ManifestTemplate.Parse(File.ReadAllText(overlayFile), overlayFile).Single();
+            spec = spec with { Values = ValuesOverlay.Merge(spec.Values, overlay) };
+            log($"{spec.Namespace}/{spec.Release}: values of {overlayFile} merged over ours");
+        }
+
         var source = settings.Charts[spec.Component.Id];
         var wanted = $"{source.Chart}-{source.Version}";
         var current = await ReadAsync(spec.Release, spec.Namespace);
@@ -95,7 +102,11 @@ public sealed class Releases(
         await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
         // Drift is a person's edit (kubectl owns the field now): taking it back needs force under server-side apply.
         _records.TryRemove(spec.Name, out _);
-        helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0);
+        using (progress.Start(elapsed => $"helm is {(current is null ? "installing" : "upgrading")} {spec.Namespace}/{spec.Release} ({chart.NameAndVersion}) and waiting for it: {Progress.Elapsed(elapsed)} so far (helm-timeout {Tools.GoDuration.Format(settings.HelmTimeout)})"))
+        {
+            helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0);
+        }
+
         File.Delete(valuesFile);
         return current is null ? Record(spec, Outcome.Created, $"installed {chart.NameAndVersion}")
             : drift.Count > 0 ? Record(spec, Outcome.Changed, $"changed ({string.Join(", ", drift)})")

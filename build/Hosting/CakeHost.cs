@@ -103,8 +103,11 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             environment.WorkingDirectory = new DirectoryPath(System.IO.Path.GetFullPath(_workingDirectory));
         }
 
-        IConsole console = _output is null ? new CakeConsole(environment) : new TextWriterConsole(_output, _error!);
-        var ansiConsole = CreateAnsiConsole();
+        var colours = _output is null && Colours.Allowed();
+        IConsole console = _output is not null ? new TextWriterConsole(_output, _error!)
+            : colours ? new CakeConsole(environment)
+            : new TextWriterConsole(Console.Out, Console.Error);
+        var ansiConsole = CreateAnsiConsole(colours);
         var log = new CakeBuildLog(console, arguments.Verbosity);
         var assemblies = _assemblies.Count > 0 ? _assemblies : [Assembly.GetEntryAssembly()!];
         var catalog = TaskCatalog.Discover(assemblies);
@@ -154,11 +157,19 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             return ExitCodes.Success;
         }
 
+        if (arguments.ShowTree && arguments.Targets.Count > 0)
+        {
+            // Cake's tree host prints every root's tree; a named target wants its own.
+            targets.ForEach(target => console.WriteLine(Tree(catalog, target)));
+            return ExitCodes.Success;
+        }
+
         var engine = new CakeEngine(new CakeDataService(), log);
-        Register(engine, catalog, context!);
+        var tasks = Register(engine, catalog, context!);
         var scriptHost = CreateScriptHost(arguments, engine, context!, console, ansiConsole, log);
         if (arguments.Exclusive)
         {
+            _lifetime?.Exclusive = true;
             scriptHost.Settings.UseExclusiveTarget();
         }
 
@@ -173,8 +184,17 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         {
             report = (exception as CakeReportException)?.Report;
             failure = Cause(exception);
-            LogFailure(log, failure, arguments.Verbosity);
-            exitCode = _exitCodes.FirstOrDefault(entry => entry.Exception.IsInstanceOfType(failure)).Code is var code and not 0 ? code : ExitCodes.TaskFailed;
+            if (SkippedTarget(targets, tasks, context!, failure) is { } skipped)
+            {
+                // Cake calls a target its criteria skip unreachable; skipping it was the right thing to do.
+                log.Information("{0} was skipped: {1}", skipped.Name, skipped.Why);
+                failure = null;
+            }
+            else
+            {
+                LogFailure(log, failure, arguments.Verbosity);
+                exitCode = _exitCodes.FirstOrDefault(entry => entry.Exception.IsInstanceOfType(failure)).Code is var code and not 0 ? code : ExitCodes.TaskFailed;
+            }
         }
 
         return arguments.DryRun || arguments.ShowTree || arguments.ShowDescription || _lifetime is null
@@ -182,13 +202,13 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             : _lifetime.Completed(context!, report, failure, exitCode);
     }
 
-    private IAnsiConsole CreateAnsiConsole()
+    private IAnsiConsole CreateAnsiConsole(bool colours)
     {
-        var console = _output is null
+        var console = colours
             ? AnsiConsole.Console
             : AnsiConsole.Create(new AnsiConsoleSettings
             {
-                Out = new AnsiConsoleOutput(_output),
+                Out = new AnsiConsoleOutput(_output ?? Console.Out),
                 Ansi = AnsiSupport.No,
                 ColorSystem = ColorSystemSupport.NoColors,
                 Interactive = InteractionSupport.No,
@@ -204,6 +224,64 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         return console;
     }
 
+    /// <summary>The one target, when the run stopped only because its own criteria skipped it.</summary>
+    private static (string Name, string Why)? SkippedTarget(List<string> targets, Dictionary<string, IFrostingTask> tasks, TContext context, Exception failure)
+    {
+        if (targets.Count != 1 || failure is not CakeException || !failure.Message.StartsWith("Could not reach target", StringComparison.Ordinal)
+            || !tasks.TryGetValue(targets[0], out var task) || task.ShouldRun(context))
+        {
+            return null;
+        }
+
+        return (targets[0], task.SkippedMessage.Length > 0 ? task.SkippedMessage : "its criteria were not met");
+    }
+
+    /// <summary>The dependency tree of one task, drawn as Cake's --tree draws it.</summary>
+    private static string Tree(TaskCatalog catalog, string root)
+    {
+        var lines = new List<string> { string.Empty, root };
+        void Children(string name, string indent)
+        {
+            var dependencies = catalog.Tasks.First(task => task.Name == name).Dependencies.Select(dependency => catalog.Resolve(dependency) ?? dependency).ToList();
+            for (var i = 0; i < dependencies.Count; i++)
+            {
+                var last = i == dependencies.Count - 1;
+                lines.Add($"{indent}{(last ? "└─" : "├─")}{dependencies[i]}");
+                Children(dependencies[i], indent + (last ? "   " : "│  "));
+            }
+        }
+
+        Children(root, string.Empty);
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    /// <summary>The task name closest to a mistyped one (case aside), when it is close enough to be meant.</summary>
+    private static string? Closest(string name, IEnumerable<string> candidates) =>
+        candidates
+            .Select(candidate => (candidate, distance: Distance(name.ToUpperInvariant(), candidate.ToUpperInvariant())))
+            .Where(entry => entry.distance <= Math.Max(2, entry.candidate.Length / 4) || entry.candidate.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(entry => entry.distance)
+            .Select(entry => entry.candidate)
+            .FirstOrDefault();
+
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+
+        return row[b.Length];
+    }
+
     private List<string> ResolveTargets(HostArguments arguments, TaskCatalog catalog, List<string> problems)
     {
         var requested = arguments.Targets.Count > 0 ? arguments.Targets : [_defaultTarget ?? "Default"];
@@ -213,7 +291,8 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             var target = catalog.Resolve(name);
             if (target is null)
             {
-                problems.Add($"--target: there is no task named '{name}'. Valid targets: {string.Join(", ", catalog.Tasks.Select(task => task.Name))}.");
+                var meant = Closest(name, catalog.Tasks.Select(task => task.Name));
+                problems.Add($"--target: there is no task named '{name}'{(meant is null ? "." : $"; did you mean {meant}?")} Valid targets: {string.Join(", ", catalog.Tasks.Select(task => task.Name))}.");
             }
             else
             {
@@ -249,11 +328,13 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             NoServices.Instance);
     }
 
-    private void Register(CakeEngine engine, TaskCatalog catalog, TContext context)
+    private Dictionary<string, IFrostingTask> Register(CakeEngine engine, TaskCatalog catalog, TContext context)
     {
+        var tasks = new Dictionary<string, IFrostingTask>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in catalog.Tasks)
         {
             var task = (IFrostingTask)Activator.CreateInstance(entry.Type)!;
+            tasks[entry.Name] = task;
             var builder = engine.RegisterTask(entry.Name).Does(_ => task.RunAsync(context));
             if (entry.Description.Length > 0)
             {
@@ -285,8 +366,11 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         {
             engine.RegisterSetupAction(info => lifetime.Setup(context, info));
             engine.RegisterTaskSetupAction(info => lifetime.TaskSetup(context, info));
+            engine.RegisterTaskTeardownAction(info => lifetime.TaskTeardown(context, info));
             engine.RegisterTeardownAction(info => lifetime.Teardown(context, info));
         }
+
+        return tasks;
     }
 
     /// <summary>Whether a task class overrides one of the base class's virtual members.</summary>

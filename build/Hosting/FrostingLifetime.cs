@@ -9,11 +9,25 @@ namespace Mesh.Build.Hosting;
 public abstract class FrostingLifetime<TContext>
     where TContext : ICakeContext
 {
+    /// <summary>Set by the host for <c>--exclusive</c>: only the target runs, although Cake's setup lists its dependencies too.</summary>
+    public bool Exclusive { get; set; }
+
+    /// <summary>The tasks this run will execute, in order: Cake's list, or only the target with <see cref="Exclusive"/>.</summary>
+    protected IReadOnlyList<string> TasksToRun(ISetupContext info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return [.. info.TasksToExecute.Select(task => task.Name).Where(name => !Exclusive || name == info.TargetTask.Name)];
+    }
+
     public virtual void Setup(TContext context, ISetupContext info)
     {
     }
 
     public virtual void TaskSetup(TContext context, ITaskSetupContext info)
+    {
+    }
+
+    public virtual void TaskTeardown(TContext context, ITaskTeardownContext info)
     {
     }
 

@@ -39,6 +39,12 @@ public sealed record Dashboard(
     /// <summary>The Service that receives Istio's traces (OTLP gRPC, port 4317): the chart's one Service, not Istio's demo jaeger-collector.</summary>
     public const string JaegerCollectorService = "jaeger";
 
+    /// <summary>Where its UI lives on its port: Kiali under /kiali/, the others at the root.</summary>
+    public string UiPath => Id == "kiali" ? "/kiali/" : "/";
+
+    /// <summary>Its address on a laptop once <see cref="PortForward"/> runs.</summary>
+    public string LocalAddress => $"http://localhost:{UiPort}{UiPath}";
+
     /// <summary>What a user runs to open it from a laptop.</summary>
     public string PortForward => $"kubectl port-forward -n {MeshLayout.IstioNamespace} svc/{Service} {UiPort}:{UiPort}";
 }

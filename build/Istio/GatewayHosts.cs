@@ -13,6 +13,9 @@ public sealed record GatewayHosts(string MailHog, IReadOnlyDictionary<string, st
     /// <summary>Every host, the test application's first: what the certificate and the Gateway cover.</summary>
     public IReadOnlyList<string> All => [MailHog, .. Dashboards.Values];
 
+    /// <summary>The https address of one of the hosts, with the gateway's port when it is not 443 (a NodePort).</summary>
+    public string Url(string host, string path = "/") => $"https://{host}{(Gateway.HttpsPort is 443 or 0 ? string.Empty : $":{Gateway.HttpsPort}")}{path}";
+
     /// <summary>
     /// The hosts for the settings and the gateway's address. In a plan, a gateway with no address yet gets the
     /// placeholder <c>GATEWAY-IP</c>: what depends on it is created by the run that installs the gateway.

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
@@ -13,10 +14,30 @@ public sealed partial record ProbeResult(string Name, bool Completed, IReadOnlyL
     public string Describe() =>
         $"{Name}: {(Completed ? "completed" : "failed")}, HTTP {(HttpCodes.Count == 0 ? "none" : string.Join(" ", HttpCodes))}{(Reason.Length == 0 ? string.Empty : $" ({Reason})")}; log: {Log.Trim().ReplaceLineEndings(" | ")}";
 
+    /// <summary>
+    /// What the call showed, as a person says it: <c>HTTP 200</c>, <c>refused (curl 56)</c> when the connection was
+    /// reset or refused, <c>timed out (curl 28)</c>; the HTTP status when one came back without curl failing.
+    /// </summary>
+    public string Shown()
+    {
+        var answered = HttpCodes.Where(code => code != "000").ToList();
+        if (Succeeded || (answered.Count > 0 && CurlError().Match(Log) is not { Success: true }))
+        {
+            return $"HTTP {string.Join(" ", answered)}";
+        }
+
+        return CurlError().Match(Log) is { Success: true } error
+            ? $"{(error.Groups[1].Value == "28" ? "timed out" : "refused")} (curl {error.Groups[1].Value})"
+            : $"no answer ({(Reason.Length == 0 ? "no HTTP status in its log" : Reason)})";
+    }
+
     internal static IReadOnlyList<string> CodesIn(string log) => [.. HttpCode().Matches(log).Select(match => match.Value)];
 
     [GeneratedRegex(@"(?m)^\d{3}(?=curl:|\s|$)")]
     private static partial Regex HttpCode();
+
+    [GeneratedRegex(@"curl: \((\d+)\)")]
+    private static partial Regex CurlError();
 }
 
 /// <summary>
@@ -26,7 +47,7 @@ public sealed partial record ProbeResult(string Name, bool Completed, IReadOnlyL
 public static class ProbeJob
 {
     public static async Task<ProbeResult> RunAsync(
-        Cluster cluster, string manifests, TimeSpan waitTimeout, string name, string ns, IReadOnlyDictionary<string, string> labels, string script, string url)
+        Cluster cluster, string manifests, TimeSpan waitTimeout, string name, string ns, IReadOnlyDictionary<string, string> labels, string script, string url, Func<string, string>? image = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var scripts = ManifestTemplate.RenderOne(Path.Combine(manifests, "mtls/probe-scripts.yaml"), new Dictionary<string, object?> { ["url"] = url });
@@ -37,6 +58,11 @@ public static class ProbeJob
             ["labels"] = labels,
             ["script"] = (string?)scripts[script] ?? throw new ArgumentException($"No probe script '{script}'.", nameof(script)),
         });
+
+        foreach (var container in job["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? [])
+        {
+            container!["image"] = (image ?? (reference => reference))((string)container["image"]!);
+        }
 
         if (await cluster.DeleteAsync("batch/v1", "Job", name, ns))
         {

@@ -99,6 +99,9 @@ public sealed class Cluster : IDisposable
         return true;
     }
 
+    /// <summary>Told, every interval of a long wait, what is awaited, for how long and the last condition seen.</summary>
+    public Reporting.Progress Progress { get; set; } = Reporting.Progress.Silent;
+
     /// <summary>
     /// Waits until <paramref name="check"/> says the object is done, reading it once and then following its
     /// changes on a watch. A timeout names the object, what was awaited and the last condition seen.
@@ -112,6 +115,7 @@ public sealed class Cluster : IDisposable
         deadline.CancelAfter(timeout);
         var last = "not read yet";
         var first = true;
+        using var progress = Progress.Start(elapsed => $"waiting for {kind} {Name(ns, name)} to become {awaited}: {Reporting.Progress.Elapsed(elapsed)} so far, last seen: {last}");
         try
         {
             while (true)

@@ -117,6 +117,22 @@ public static class ClusterConnection
         }
     }
 
+    /// <summary>The kubeconfig file <see cref="Open"/> would read, and why that one; the file is null when none exists.</summary>
+    public static (string? File, string Why) KubeconfigInUse(string? kubeconfig, string? variable, string home)
+    {
+        var files = KubeconfigFiles(kubeconfig, variable, home);
+        var file = files.FirstOrDefault(File.Exists);
+        var why = (kubeconfig, variable, file) switch
+        {
+            (not null, _, _) => "the kubeconfig setting",
+            (_, { Length: > 0 }, not null) => "from $KUBECONFIG",
+            (_, { Length: > 0 }, null) => $"$KUBECONFIG={variable} names no existing file",
+            (_, _, not null) => "default (~/.kube/config)",
+            _ => "no ~/.kube/config and $KUBECONFIG is not set",
+        };
+        return (file, why);
+    }
+
     private static IReadOnlyList<string> KubeconfigFiles(string? kubeconfig, string? variable, string home) =>
         kubeconfig is not null ? [kubeconfig]
         : variable is { Length: > 0 } ? [.. variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)]

@@ -21,6 +21,18 @@ public sealed class RunRecord
         }
     }
 
+    /// <summary>The task recorded last: the one that was running when a run failed.</summary>
+    public string CurrentTask
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _task;
+            }
+        }
+    }
+
     public void Add(Item item)
     {
         lock (_gate)

@@ -63,6 +63,38 @@ public static partial class Checks
     public static Func<string, string?> ExistingFile(bool optional = false) => value =>
         (optional && value.Length == 0) || File.Exists(value) ? null : $"the file '{value}' does not exist.";
 
+    /// <summary>Empty, or a registry host with an optional port and path: <c>registry.example:5000/mirror</c>.</summary>
+    public static Func<string, string?> ImageRegistry => value =>
+        value.Length == 0 || ImageRegistryPattern().IsMatch(value)
+            ? null
+            : $"'{value}' is not an image registry such as registry.example.com:5000/mirror (no scheme, no trailing slash).";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(/[a-z0-9._-]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex ImageRegistryPattern();
+
+    /// <summary>Empty, or a file holding one YAML mapping: chart values.</summary>
+    public static Func<string, string?> ValuesFile => value =>
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (!File.Exists(value))
+        {
+            return $"the file '{value}' does not exist.";
+        }
+
+        try
+        {
+            return Manifests.ManifestTemplate.Parse(File.ReadAllText(value), value).Count == 1 ? null : $"'{value}' must hold one YAML mapping of chart values.";
+        }
+        catch (Manifests.ManifestException e)
+        {
+            return e.Message;
+        }
+    };
+
     public static Func<string, string?> ExistingDirectory(bool optional = false) => value =>
         (optional && value.Length == 0) || Directory.Exists(value) ? null : $"the directory '{value}' does not exist.";
 

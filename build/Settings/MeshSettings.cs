@@ -38,6 +38,10 @@ public sealed class MeshSettings
                 Repository = Get($"{chart.Id}-chart-repo"),
                 Version = Optional($"{chart.Id}-chart-version")?.TrimStart('v') ?? IstioVersion,
             });
+        ValuesOverlays = ChartSource.Defaults
+            .Where(chart => Optional($"{chart.Id}-values") is not null)
+            .ToDictionary(chart => chart.Id, chart => Get($"{chart.Id}-values"));
+        ImageRegistry = Optional("image-registry");
         Domain = Optional("domain");
         DnsProvider = Get("dns-provider").ToLowerInvariant();
         DnsCredentialsSecret = Optional("dns-credentials-secret");
@@ -59,6 +63,8 @@ public sealed class MeshSettings
         HelmTimeout = helmTimeout;
         Checks.TryParseDuration(Get("wait-timeout"), out var waitTimeout);
         WaitTimeout = waitTimeout;
+        Checks.TryParseDuration(Get("progress-interval"), out var progressInterval);
+        ProgressInterval = progressInterval;
         Proofs = ParseEnum<Proofs>(Get("proofs"));
         Plan = bool.Parse(Get("plan"));
         DetailedExitCode = bool.Parse(Get("detailed-exitcode"));
@@ -99,6 +105,31 @@ public sealed class MeshSettings
 
     /// <summary>The effective source of each chart, by <see cref="ChartSource.Id"/>.</summary>
     public IReadOnlyDictionary<string, ChartSource> Charts { get; }
+
+    /// <summary>Per chart id, a values file of the user's merged over ours (the <c>ID-values</c> settings).</summary>
+    public IReadOnlyDictionary<string, string> ValuesOverlays { get; }
+
+    /// <summary>The registry mirroring our pinned images and Istio's, or null for their public registries.</summary>
+    public string? ImageRegistry { get; }
+
+    /// <summary>
+    /// An image we pin, from <see cref="ImageRegistry"/> when one is set: <c>curlimages/curl:8.11.1</c> becomes
+    /// <c>REGISTRY/curlimages/curl:8.11.1</c>, <c>registry.k8s.io/pause:3.10</c> becomes <c>REGISTRY/pause:3.10</c>.
+    /// </summary>
+    public string Image(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (ImageRegistry is null)
+        {
+            return reference;
+        }
+
+        var first = reference.Split('/')[0];
+        var path = reference.Contains('/', StringComparison.Ordinal) && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost")
+            ? reference[(first.Length + 1)..]
+            : reference;
+        return $"{ImageRegistry}/{path}";
+    }
 
     public string? Domain { get; }
 
@@ -150,13 +181,16 @@ public sealed class MeshSettings
 
     public TimeSpan WaitTimeout { get; }
 
+    public TimeSpan ProgressInterval { get; }
+
     /// <summary>The settings as a table of key, value and source; secrets show as "(redacted)".</summary>
-    public string Describe()
+    /// <param name="unset">for a setting not set, what will be used instead and why (the kubeconfig file found), or null.</param>
+    public string Describe(Func<string, SettingValue?>? unset = null)
     {
         var keyWidth = SettingsCatalog.All.Max(setting => setting.Key.Length) + 2;
         var rows = SettingsCatalog.All.Select(setting =>
         {
-            var (value, source) = Values[setting.Key];
+            var (value, source) = Values[setting.Key] is { Value.Length: 0 } empty && unset?.Invoke(setting.Key) is { } instead ? instead : Values[setting.Key];
             var shown = setting.IsSecret && value.Length > 0 ? "(redacted)" : value.Length == 0 ? "(not set)" : value;
             return (setting.Key, shown, source);
         }).ToList();

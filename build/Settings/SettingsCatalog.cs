@@ -29,6 +29,7 @@ public static class SettingsCatalog
         new("tls-mode", "self-signed", "gateway certificate: self-signed (generated), existing-secret or cert-manager", Checks.OneOf("self-signed", "existing-secret", "cert-manager")),
         new("tls-secret", "mesh-gateway-tls", "name of the kubernetes.io/tls Secret the gateway serves (through SDS)", Checks.DnsLabel()),
         new("cert-manager-issuer", string.Empty, "cert-manager ClusterIssuer for tls-mode=cert-manager", Checks.DnsLabel(optional: true)),
+        new("image-registry", string.Empty, "a registry mirroring the images we pin (MailHog or Mailpit, the curl probe, the pause image) and Istio's (its hub becomes REGISTRY/istio); empty pulls from their public registries", Checks.ImageRegistry),
         new("mail-server", "mailhog", "the test application: mailhog, or mailpit (its maintained successor)", Checks.OneOf("mailhog", "mailpit")),
         new("mailhog-namespace", "mailhog", "namespace of the test application, labelled for sidecar injection", Checks.DnsLabel()),
         new("mtls-mode", "STRICT", "PeerAuthentication mode: STRICT or PERMISSIVE", Checks.OneOf("STRICT", "PERMISSIVE")),
@@ -39,6 +40,7 @@ public static class SettingsCatalog
         new("tracing-sampling", "100", "percentage of requests traced (0-100)", Checks.Percentage),
         new("helm-timeout", "10m", "how long one helm install or upgrade may take", Checks.Duration),
         new("wait-timeout", "5m", "how long to wait for a resource to become ready", Checks.Duration),
+        new("progress-interval", "10s", "how often a long wait (helm, a resource becoming ready) says what it awaits, for how long and what it saw last", Checks.Duration),
         new("proofs", "always", "when tasks prove their result: always, on-change (the mTLS and traffic proofs only when the run changed something) or off", Checks.OneOf("always", "on-change", "off")),
         new("plan", "false", "compare what the run would install with the cluster and print the difference per task; changes nothing", Checks.Boolean),
         new("detailed-exitcode", "false", "with plan: exit 4 when something would change, 0 when nothing would", Checks.Boolean),
@@ -56,5 +58,6 @@ public static class SettingsCatalog
             chart.Version,
             chart.Version.Length == 0 ? $"version of the {chart.Chart} chart; empty follows istio-version" : $"version of the {chart.Chart} chart",
             Checks.SemanticVersion(optional: chart.Version.Length == 0)),
+        new($"{chart.Id}-values", string.Empty, $"a YAML values file merged over ours for the {chart.Chart} chart (maps merge, its values win)", Checks.ValuesFile, IsPath: true),
     ];
 }

@@ -17,7 +17,8 @@ namespace Mesh.Build.Tasks;
 [TaskDescription("Gives the gateway its certificate (self-signed, an existing Secret or cert-manager) through SDS, and an Istio Gateway serving HTTPS with HTTP redirected")]
 public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
 {
-    private const string CaSecret = "mesh-gateway-ca";
+    /// <summary>The self-signed CA (key ca.crt) that clients trust to reach the gateway's hosts.</summary>
+    public const string CaSecret = "mesh-gateway-ca";
     private const string CertificateCrd = "certificates.cert-manager.io";
 
     // How long the gateway gets to present our certificate (less when wait-timeout is).
@@ -28,6 +29,13 @@ public sealed class ConfigureGateway : AsyncFrostingTask<BuildContext>
         var settings = context.Settings;
         var hosts = await context.GatewayHostsAsync();
         context.Log.Information("gateway hosts: {0}", string.Join(", ", hosts.All));
+        if (!settings.DnsEnabled)
+        {
+            context.Log.Information(settings.Domain is null
+                ? "dns-provider=none: nobody creates DNS records; the sslip.io names above resolve to the gateway's address by themselves"
+                : $"dns-provider=none: nobody creates DNS records for these names; point them at the gateway ({hosts.Gateway.Address ?? hosts.Gateway.How}) yourself, or set dns-provider so external-dns does");
+        }
+
         var values = new Dictionary<string, object?>
         {
             ["gateway-namespace"] = MeshLayout.GatewayNamespace,

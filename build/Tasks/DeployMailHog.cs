@@ -24,7 +24,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
         {
             ["namespace"] = ns,
             ["namespace-labels"] = MeshLayout.InjectionNamespaceLabels(settings.IstioRevision),
-            ["image"] = (string?)server["image"],
+            ["image"] = settings.Image((string)server["image"]!),
             ["version"] = (string?)server["version"],
             ["readiness-path"] = (string?)server["readiness-path"],
             ["liveness-path"] = (string?)server["liveness-path"],
@@ -36,7 +36,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
 
         await context.Objects.WaitForDeploymentAsync(ns, "mailhog");
         await context.Proofs.RunAsync("every MailHog pod runs istio-proxy", ProofCost.ReadOnly, () => RequireSidecarsAsync(context, ns));
-        context.Log.Information("{0} UI routed at https://{1} (VirtualService {2}/mailhog through {3}/mesh-gateway)", ServerKey(settings.MailServer), hosts.MailHog, ns, MeshLayout.GatewayNamespace);
+        context.Log.Information("{0} UI routed at {1} (VirtualService {2}/mailhog through {3}/mesh-gateway)", ServerKey(settings.MailServer), hosts.Url(hosts.MailHog), ns, MeshLayout.GatewayNamespace);
         if (!settings.Plan)
         {
             await ShowInjectionByPodLabelAsync(context);

@@ -14,6 +14,8 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
 {
     private const int UiPort = 8025;
     private const int SmtpPort = 1025;
+    private const string Outside = "plaintext from outside the mesh";
+    private const string Inside = "mutual TLS from inside the mesh";
 
     public override async Task RunAsync(BuildContext context)
     {
@@ -67,11 +69,14 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
         var outsideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-outside", ["sidecar.istio.io/inject"] = "false" };
         var insideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-inside" };
         var results = await Task.WhenAll(
-            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-outside", ns, outsideLabels, "outside", url),
-            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-inside", ns, insideLabels, "inside", url));
+            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-outside", ns, outsideLabels, "outside", url, context.Settings.Image),
+            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-inside", ns, insideLabels, "inside", url, context.Settings.Image));
         var (outside, inside) = (results[0], results[1]);
-        context.Log.Information("without a sidecar: {0}", outside.Describe());
-        context.Log.Information("inside the mesh:   {0}", inside.Describe());
+        var shown = $"{Outside}: {outside.Shown()}; {Inside}: {inside.Shown()}";
+        context.Log.Information("{0}: {1}", Outside, outside.Shown());
+        context.Log.Information("{0}: {1}", Inside, inside.Shown());
+        context.Log.Verbose("without a sidecar: {0}", outside.Describe());
+        context.Log.Verbose("inside the mesh:   {0}", inside.Describe());
 
         var problems = new List<string>();
         if (!inside.Succeeded)
@@ -94,8 +99,6 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
             throw new InvalidOperationException($"EnforceMtls: the mTLS proof failed:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", problems)}");
         }
 
-        return mode == MtlsMode.Strict
-            ? "mTLS is enforced: plaintext from outside the mesh is refused, mutual TLS from inside is accepted"
-            : "mTLS is permissive: both plaintext and mutual TLS are accepted";
+        return $"{(mode == MtlsMode.Strict ? "mTLS is enforced" : "mTLS is permissive")}: {shown}";
     }
 }

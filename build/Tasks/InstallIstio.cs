@@ -61,8 +61,14 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
         await context.Proofs.RunAsync("the sidecar injector's webhook is present", ProofCost.ReadOnly, () => RequireInjectorWebhookAsync(context, revision));
     }
 
-    private static JsonObject Values(BuildContext context, Component component, IReadOnlyDictionary<string, object?> values) =>
-        ManifestTemplate.RenderOne(context.Manifest(component.ValuesFile), values);
+    /// <summary>Our values for a chart; with image-registry, Istio's charts take their images from REGISTRY/istio.</summary>
+    private static JsonObject Values(BuildContext context, Component component, IReadOnlyDictionary<string, object?> values)
+    {
+        var ours = ManifestTemplate.RenderOne(context.Manifest(component.ValuesFile), values);
+        return context.Settings.ImageRegistry is { } registry && (component == Components.Istiod || component == Components.Gateway)
+            ? Charts.ValuesOverlay.Merge(ours, new JsonObject { ["global"] = new JsonObject { ["hub"] = $"{registry}/istio" } })
+            : ours;
+    }
 
     private static async Task ConvergeGatewayNamespaceAsync(BuildContext context, IReadOnlyDictionary<string, object?> values)
     {
@@ -81,6 +87,11 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
     private static async Task<string> WaitForInjectionAsync(BuildContext context, IReadOnlyDictionary<string, object?> values)
     {
         var pod = context.Objects.Render("istio/injection-check.yaml", values).Single();
+        foreach (var container in pod["spec"]?["containers"] as JsonArray ?? [])
+        {
+            container!["image"] = context.Settings.Image((string)container["image"]!);
+        }
+
         var deadline = DateTimeOffset.UtcNow + context.Settings.WaitTimeout;
         var answer = "no answer yet";
         while (DateTimeOffset.UtcNow < deadline)

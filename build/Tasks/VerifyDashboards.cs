@@ -23,7 +23,8 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
             return;
         }
 
-        var hosts = settings.ExposeDashboards ? (await context.GatewayHostsAsync()).Dashboards : new Dictionary<string, string>();
+        var gateway = settings.ExposeDashboards ? await context.GatewayHostsAsync() : null;
+        var hosts = gateway?.Dashboards ?? new Dictionary<string, string>();
         await context.Proofs.RunAsync("every dashboard is healthy", ProofCost.ReadOnly, async () =>
         {
             var health = new Dictionary<Dashboard, string?>();
@@ -35,7 +36,7 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
             context.Log.Information("{0,-11} {1,-40} {2}", "DASHBOARD", "STATUS", "OPEN WITH");
             foreach (var (dashboard, status) in health)
             {
-                context.Log.Information("{0,-11} {1,-40} {2}", dashboard.Title, status ?? "healthy", hosts.TryGetValue(dashboard.Id, out var host) ? $"https://{host}" : dashboard.PortForward);
+                context.Log.Information("{0,-11} {1,-40} {2}", dashboard.Title, status ?? "healthy", gateway is not null && hosts.TryGetValue(dashboard.Id, out var host) ? gateway.Url(host, dashboard.UiPath) : $"{dashboard.PortForward}, then {dashboard.LocalAddress}");
             }
 
             var down = health.Where(entry => entry.Value is not null).ToList();
@@ -84,7 +85,7 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
     private static async Task<string> MutualTlsMetricsAsync(BuildContext context, string ns)
     {
         var traffic = await ProbeJob.RunAsync(
-            context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mesh-traffic", ns, new Dictionary<string, string> { ["app"] = "mesh-traffic" }, "traffic", $"http://mailhog.{ns}.svc.cluster.local:8025/");
+            context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mesh-traffic", ns, new Dictionary<string, string> { ["app"] = "mesh-traffic" }, "traffic", $"http://mailhog.{ns}.svc.cluster.local:8025/", context.Settings.Image);
         if (!traffic.Succeeded)
         {
             throw new InvalidOperationException($"VerifyDashboards: the requests to MailHog from inside the mesh failed, so there is nothing to measure: {traffic.Describe()}");

@@ -48,5 +48,8 @@ public sealed class ClustersWithoutLoadBalancerTests : IAsyncLifetime
         Assert.Equal("NodePort", _mesh.Kubectl("get", "service", "istio-ingressgateway", "-n", "istio-ingress", "-o", "jsonpath={.spec.type}"));
         Assert.Contains($"ingress gateway address: {node} (node port {nodePort} for https)", run.Output, StringComparison.Ordinal);
         Assert.Contains($"gateway hosts: mailhog.{node}.sslip.io", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"mailhog UI routed at https://mailhog.{node}.sslip.io:{nodePort}/ ", run.Output, StringComparison.Ordinal);
+        Assert.Matches($@"\n  MailHog\s+https://mailhog\.{node.Replace(".", "\\.", StringComparison.Ordinal)}\.sslip\.io:{nodePort}/\r?\n", run.Output);
+        Assert.Contains("dns-provider=none: nobody creates DNS records; the sslip.io names above resolve to the gateway's address by themselves", run.Output, StringComparison.Ordinal);
     }
 }

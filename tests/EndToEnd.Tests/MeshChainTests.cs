@@ -83,9 +83,26 @@ public sealed class MeshChainTests(MeshChain chain)
         Assert.Equal(56, outside.ExitCode);
         Assert.True(inside.SourceSidecar);
         Assert.Equal(200, inside.ResponseCode);
-        Assert.Contains("mTLS is enforced: plaintext from outside the mesh is refused, mutual TLS from inside is accepted", chain.First.Output, StringComparison.Ordinal);
+        Assert.Contains("mTLS is enforced: plaintext from outside the mesh: refused (curl 56); mutual TLS from inside the mesh: HTTP 200", chain.First.Output, StringComparison.Ordinal);
+        Assert.Contains("plaintext from outside the mesh: refused (curl 56)\n", chain.First.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP 000", chain.First.Output, StringComparison.Ordinal);
         Assert.Contains("mailhog/mailhog: STRICT (mesh-wide policy istio-system/default)", chain.First.Output, StringComparison.Ordinal);
         Assert.Empty(Mesh.KubectlJson("get", "jobs", "-n", "mailhog")["items"]!.AsArray());
+    }
+
+    [Fact]
+    public void The_run_closes_with_where_MailHog_and_the_dashboards_are_and_what_was_proven()
+    {
+        var output = chain.First.Output.ReplaceLineEndings("\n");
+        var closing = output[output.LastIndexOf("Summary: ", StringComparison.Ordinal)..];
+
+        Assert.Matches(@"^Summary: 7 tasks \(1 skipped, 6 succeeded\); [1-9]\d* created, 0 changed, 0 unchanged; proofs: \d+ proven\.\n", closing);
+        Assert.Contains("  EnforceMtls: plaintext from outside the mesh and mutual TLS from inside: mTLS is enforced: plaintext from outside the mesh: refused (curl 56)", closing, StringComparison.Ordinal);
+        Assert.Contains("Skipped:\n  ConfigureExternalDns: DNS is off (dns-provider=none)", closing, StringComparison.Ordinal);
+        Assert.Matches(@"\n  MailHog\s+https://mailhog\.[\d.]+\.sslip\.io/\n", closing);
+        Assert.Matches(@"\n  trust our CA\s+kubectl -n istio-ingress get secret mesh-gateway-ca -o jsonpath='\{\.data\.ca\\\.crt\}' \| base64 -d > mesh-ca\.crt; curl --cacert mesh-ca\.crt https://mailhog\.", closing);
+        Assert.Contains("  Kiali         kubectl port-forward -n istio-system svc/kiali 20001:20001, then http://localhost:20001/kiali/\n", closing, StringComparison.Ordinal);
+        Assert.Contains("  Grafana       kubectl port-forward -n istio-system svc/grafana 3000:3000, then http://localhost:3000/\n", closing, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class PermissiveAndFailureTests : IAsyncLifetime
     public void Under_permissive_both_calls_succeed_and_the_policy_is_the_namespace_one()
     {
         Assert.True(_permissive.ExitCode == 0, _permissive.ToString());
-        Assert.Contains("mTLS is permissive: both plaintext and mutual TLS are accepted", _permissive.Output, StringComparison.Ordinal);
+        Assert.Contains("mTLS is permissive: plaintext from outside the mesh: HTTP 200; mutual TLS from inside the mesh: HTTP 200", _permissive.Output, StringComparison.Ordinal);
         Assert.Contains("mailhog/mailhog: PERMISSIVE (namespace-wide policy mailhog/default)", _permissive.Output, StringComparison.Ordinal);
         var outside = _mesh.Cluster.Store.Telemetry.Calls.First(call => call.SourceWorkload == "mtls-probe-outside");
         Assert.Equal((false, 200), (outside.SourceSidecar, outside.ResponseCode));

@@ -43,24 +43,32 @@ public sealed class SimulatedMesh : IAsyncDisposable
     }
 
     /// <summary>Runs the pipeline with these arguments plus the cluster's kubeconfig and its <see cref="ChartDirectory"/>.</summary>
-    public PipelineRun Run(params string[] args)
+    public PipelineRun Run(params string[] args) => RunWith(null, args);
+
+    /// <summary>As <see cref="Run"/>, with the pipeline reading GITHUB_ACTIONS and the like from <paramref name="variables"/>.</summary>
+    public PipelineRun RunWith(IReadOnlyDictionary<string, string>? variables, params string[] args)
     {
         var before = Cluster.Requests.Records.Count;
-        var (exitCode, output) = RunPipeline(_scratch, [$"--kubeconfig={Kubeconfig}", $"--chart-dir={ChartDirectory}", .. args]);
+        var (exitCode, output) = RunPipeline(_scratch, variables, [$"--kubeconfig={Kubeconfig}", $"--chart-dir={ChartDirectory}", .. args]);
         var writes = Cluster.Requests.Records.Skip(before)
             .Where(request => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE" && !request.Query.Contains("dryRun=All", StringComparison.Ordinal))
             .ToList();
         return new PipelineRun(exitCode, output, writes);
     }
 
-    /// <summary>The real pipeline in-process with exactly these arguments, from <paramref name="workingDirectory"/>: its exit code and output.</summary>
-    public static (int ExitCode, string Output) RunPipeline(string workingDirectory, params string[] args)
+    /// <summary>The real pipeline in-process with exactly these arguments (GITHUB_* of the test process unseen), from <paramref name="workingDirectory"/>: its exit code and output.</summary>
+    public static (int ExitCode, string Output) RunPipeline(string workingDirectory, params string[] args) => RunPipeline(workingDirectory, null, args);
+
+    /// <summary>The scratch directory runs work in: the report and junit.xml land in its artifacts/.</summary>
+    public string WorkingDirectory => _scratch;
+
+    private static (int ExitCode, string Output) RunPipeline(string workingDirectory, IReadOnlyDictionary<string, string>? variables, string[] args)
     {
         var output = new StringWriter();
         var current = Directory.GetCurrentDirectory();
         try
         {
-            var exitCode = Pipeline.Create(RepositoryRoot).UseConsole(output, output).UseWorkingDirectory(workingDirectory).Run(args);
+            var exitCode = Pipeline.Create(RepositoryRoot, name => variables?.GetValueOrDefault(name)).UseConsole(output, output).UseWorkingDirectory(workingDirectory).Run(args);
             return (exitCode, output.ToString());
         }
         finally

@@ -26,6 +26,56 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
+    public void Tree_of_a_target_prints_only_that_target()
+    {
+        var (exitCode, output, _) = Run("--tree", "--target=EnforceMtls");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(
+            ["EnforceMtls", "└─DeployMailHog", "   └─ConfigureGateway", "      └─InstallIstio", "         └─InstallIstioInit", "            └─ConfigureExternalDns"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd()));
+    }
+
+    [Fact]
+    public void A_mistyped_target_gets_did_you_mean()
+    {
+        var (exitCode, _, error) = Run("--target=EnforceMTL");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("there is no task named 'EnforceMTL'; did you mean EnforceMtls? Valid targets:", error);
+    }
+
+    [Fact]
+    public void ConfigureExternalDns_with_DNS_off_exits_0_saying_it_was_skipped_and_why()
+    {
+        var (exitCode, output, error) = Run("--target=ConfigureExternalDns");
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("ConfigureExternalDns was skipped: DNS is off (dns-provider=none)", output);
+        Assert.DoesNotContain("Could not reach target", output + error);
+    }
+
+    [Fact]
+    public void Print_settings_shows_the_kubeconfig_file_a_run_would_read()
+    {
+        var kubeconfig = Path.GetTempFileName();
+        try
+        {
+            var found = RunScript("build.sh", new Dictionary<string, string?> { ["KUBECONFIG"] = kubeconfig }, "--print-settings");
+            var none = Mesh.Build.Kubernetes.ClusterConnection.KubeconfigInUse(null, null, "/nonexistent-home");
+
+            Assert.Equal(0, found.ExitCode);
+            Assert.Matches($@"kubeconfig\s+{System.Text.RegularExpressions.Regex.Escape(kubeconfig)}\s+from \$KUBECONFIG", found.Output);
+            Assert.Equal((null, "no ~/.kube/config and $KUBECONFIG is not set"), none);
+            Assert.DoesNotContain("(not set)", found.Output.Split('\n').Single(line => line.StartsWith("kubeconfig ", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
+    [Fact]
     public void Dry_run_to_EnforceMtls_works_without_a_cluster()
     {
         var (exitCode, output, error) = Run("--target=EnforceMtls", "--dryrun");
@@ -95,9 +145,24 @@ public sealed class BuildScriptTests
         Assert.Contains("mTLS is enforced", run.Output);
     }
 
+    [Theory]
+    [InlineData("--target=EnforceMtls", "--dryrun")]
+    [InlineData("--target=InstallTools")]
+    public void Redirected_output_under_TERM_xterm_has_no_escape_codes_and_greps_as_printed(params string[] args)
+    {
+        var (exitCode, output, error) = RunScript("build.sh", new Dictionary<string, string?> { ["TERM"] = "xterm", ["NO_COLOR"] = null }, args);
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain('\u001b', output + error);
+        Assert.Matches(args.Length > 1 ? @"\n6\. EnforceMtls\n" : @"InstallTools\s+\S+\s+Succeeded", output.ReplaceLineEndings("\n"));
+    }
+
     private static (int ExitCode, string Output, string Error) Run(params string[] args) => RunScript("build.sh", args);
 
-    private static (int ExitCode, string Output, string Error) RunScript(string script, params string[] args)
+    private static (int ExitCode, string Output, string Error) RunScript(string script, params string[] args) =>
+        RunScript(script, new Dictionary<string, string?>(), args);
+
+    private static (int ExitCode, string Output, string Error) RunScript(string script, Dictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, script))
         {
@@ -112,6 +177,11 @@ public sealed class BuildScriptTests
 
         start.Environment["KUBECONFIG"] = "/nonexistent/kubeconfig";
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -14,7 +14,7 @@ public sealed record PipelineRun(int ExitCode, string Output, string Error)
         var workingDirectory = Directory.GetCurrentDirectory();
         try
         {
-            var exitCode = Pipeline.Create(root.Path)
+            var exitCode = Pipeline.Create(root.Path, _ => null)
                 .UseConsole(output, error)
                 .UseWorkingDirectory(root.Path)
                 .Run(args);

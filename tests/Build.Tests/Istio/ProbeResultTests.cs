@@ -22,4 +22,17 @@ public sealed class ProbeResultTests
         Assert.False(new ProbeResult("p", false, ["200"], "", "DeadlineExceeded").Succeeded);
         Assert.False(new ProbeResult("p", true, [], "", "").Succeeded);
     }
+
+    [Theory]
+    [InlineData(false, "000\ncurl: (56) Recv failure: Connection reset by peer\n", "refused (curl 56)")]
+    [InlineData(false, "000\ncurl: (28) Connection timed out after 10001 milliseconds\n", "timed out (curl 28)")]
+    [InlineData(true, "200\n", "HTTP 200")]
+    [InlineData(true, "503\n", "HTTP 503")]
+    [InlineData(false, "(no log: the Job has no pod)", "no answer (DeadlineExceeded)")]
+    public void Shown_says_what_the_call_met(bool completed, string log, string shown)
+    {
+        var result = new ProbeResult("p", completed, ProbeResult.CodesIn(log), log, completed ? string.Empty : "DeadlineExceeded");
+
+        Assert.Equal(shown, result.Shown());
+    }
 }

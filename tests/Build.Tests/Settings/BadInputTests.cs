@@ -24,6 +24,8 @@ public sealed class BadInputTests : IDisposable
         { ["--expose-dashboards=maybe"], "expose-dashboards (from --expose-dashboards): 'maybe' is not true or false." },
         { ["--istiod-chart-repo=ftp://charts"], "istiod-chart-repo (from --istiod-chart-repo): 'ftp://charts' is not a chart repository" },
         { ["--chart-dir=/no/such/charts"], "chart-dir (from --chart-dir): the directory '/no/such/charts' does not exist." },
+        { ["--istiod-values=/no/such/values.yaml"], "istiod-values (from --istiod-values): the file '/no/such/values.yaml' does not exist." },
+        { ["--image-registry=https://registry.example/"], "image-registry (from --image-registry): 'https://registry.example/' is not an image registry such as registry.example.com:5000/mirror" },
         { ["--kubeconfig=/no/such/kubeconfig"], "kubeconfig (from --kubeconfig): the file '/no/such/kubeconfig' does not exist." },
         { ["--config=/no/such/mesh.yaml"], "config: the settings file '/no/such/mesh.yaml' does not exist." },
         { ["--istio-verison=1.31.1"], "--istio-verison: unknown argument (did you mean 'istio-version'?)." },

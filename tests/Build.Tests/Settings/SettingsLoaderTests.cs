@@ -152,6 +152,18 @@ public sealed class SettingsLoaderTests : IDisposable
         Assert.Contains("not valid YAML", exception.Problems[0]);
     }
 
+    [Theory]
+    [InlineData("", "curlimages/curl:8.11.1", "curlimages/curl:8.11.1")]
+    [InlineData("registry.example:5000/mirror", "curlimages/curl:8.11.1", "registry.example:5000/mirror/curlimages/curl:8.11.1")]
+    [InlineData("registry.example", "registry.k8s.io/pause:3.10", "registry.example/pause:3.10")]
+    [InlineData("registry.example", "axllent/mailpit:v1.26.1", "registry.example/axllent/mailpit:v1.26.1")]
+    public void Image_registry_rewrites_the_images_we_pin(string registry, string image, string expected)
+    {
+        var settings = Load(environment: new Dictionary<string, string> { ["MESH_IMAGE_REGISTRY"] = registry });
+
+        Assert.Equal(expected, settings.Image(image));
+    }
+
     private MeshSettings Load(Dictionary<string, string>? environment = null, List<KeyValuePair<string, string>>? arguments = null) =>
         SettingsLoader.Load(new SettingsSources(_root.Path, _root.Path, environment ?? [], arguments ?? [], HostArguments.OptionAliases.Keys.ToList()));
 }
