@@ -37,6 +37,9 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     /// <summary>Every item of every task of this run, with its outcome: the plan, the report and the on-change rule read it.</summary>
     public RunRecord Record { get; } = new();
 
+    /// <summary>Requests to the cluster that met a transient failure and were tried again, so far.</summary>
+    public int RetriedRequests => _cluster?.Retried ?? 0;
+
     /// <summary>The cluster, once the run's setup has opened it.</summary>
     public Cluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is opened by the run's setup; this task ran without it.");
 
@@ -78,6 +81,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
             throw;
         }
 
+        cluster.RetryLog = line => Log.Verbose("{0}", line);
         _cluster = cluster;
     }
 
@@ -146,7 +150,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
     private async Task<GatewayHosts> HostsAsync() => GatewayHosts.For(Settings, await GatewayAddressAsync());
 
-    private Helm Helm() => new(new HelmRunner(FileSystem, Environment, ProcessRunner, Tools, Log), Settings.Kubeconfig, Settings.Context);
+    private Helm Helm() => new(new HelmRunner(FileSystem, Environment, ProcessRunner, Tools, Log), Settings.Kubeconfig, Settings.Context, line => Log.Information("{0}", line));
 
     // Cake's log reads its first argument as a format: our lines carry braces (JSON in field diffs), so pass them whole.
     private void Information(string line) => Log.Information("{0}", line);

@@ -51,7 +51,15 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void TaskSetup(BuildContext context, ITaskSetupContext info) => context.Record.BeginTask(info.Task.Name);
 
-    public override void Teardown(BuildContext context, ITeardownContext info) => context.CleanUp();
+    public override void Teardown(BuildContext context, ITeardownContext info)
+    {
+        if (context.RetriedRequests > 0)
+        {
+            context.Log.Information("The cluster answered {0} request(s) with a transient failure; each was tried again (--verbosity=verbose shows them).", context.RetriedRequests);
+        }
+
+        context.CleanUp();
+    }
 
     public override int Completed(BuildContext context, CakeReport? report, Exception? failure, int exitCode)
     {

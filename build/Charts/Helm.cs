@@ -6,8 +6,14 @@ namespace Mesh.Build.Charts;
 /// helm for what only helm does (install, upgrade, template, and the chart repositories), aimed at this run's
 /// kubeconfig and context. Reading releases is not among it: their records are read through the cluster door.
 /// </summary>
-public sealed class Helm(HelmRunner runner, string? kubeconfig, string? kubeContext)
+public sealed class Helm(HelmRunner runner, string? kubeconfig, string? kubeContext, Action<string>? retried = null)
 {
+    /// <summary>
+    /// A command that talks to the cluster and fails transiently (see <see cref="HelmTransient"/>) runs again, up to 4
+    /// times in all. Chart repositories are not retried: an unreachable one is a setting to fix, said at once.
+    /// </summary>
+    private readonly Polly.ResiliencePipeline _retry = HelmTransient.Pipeline(4, TimeSpan.FromSeconds(1), retried ?? (_ => { }));
+
     public void RepoAdd(string name, string url, string? username, string? password) =>
         runner.RepoAdd(name, url, Aimed(new HelmRepoAddSettings { Username = username, Password = password }));
 
@@ -26,7 +32,7 @@ public sealed class Helm(HelmRunner runner, string? kubeconfig, string? kubeCont
     {
         var settings = Aimed(new HelmUpgradeSettings { Version = chart.RequestedVersion, CreateNamespace = true, Timeout = timeout, ForceConflicts = forceConflicts }, ns);
         settings.ValuesFiles.Add(valuesFile);
-        runner.Upgrade(release, chart.Reference, settings);
+        _retry.Execute(() => runner.Upgrade(release, chart.Reference, settings));
     }
 
     /// <summary>What the chart renders with these values, as <c>helm template</c> prints it.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Polly;
 
 namespace Mesh.Build.Kubernetes;
 
@@ -20,10 +21,16 @@ public sealed class Cluster : IDisposable
     private readonly k8s.Kubernetes _client;
     private readonly ConcurrentDictionary<string, Task<IReadOnlyList<ApiResource>>> _discovery = new(StringComparer.Ordinal);
 
+    private RetryLimits _limits = RetryLimits.Default;
+    private ResiliencePipeline<HttpResponseMessage> _retrying = null!;
+    private ResiliencePipeline<HttpResponseMessage> _retryingAnswers = null!;
+    private int _retried;
+
     internal Cluster(k8s.Kubernetes client, ClusterTarget target)
     {
         _client = client;
         Target = target;
+        Retries = RetryLimits.Default;
     }
 
     /// <summary>Which kubeconfig, context and server this run talks to, for every message that needs to say so.</summary>
@@ -123,7 +130,7 @@ public sealed class Cluster : IDisposable
                 }
 
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
-                while (await reader.ReadLineAsync(deadline.Token) is { } line)
+                while (await NextLineAsync(reader, deadline.Token) is { } line)
                 {
                     if (line.Length == 0 || JsonNode.Parse(line) is not JsonObject watchEvent)
                     {
@@ -198,20 +205,62 @@ public sealed class Cluster : IDisposable
 
     /// <summary>
     /// Every request to the cluster passes here: KubernetesClient's client carries the TLS set-up and the
-    /// credentials of the kubeconfig's user.
+    /// credentials of the kubeconfig's user; transient failures (see <see cref="TransientFailures"/>) are tried
+    /// again within <see cref="Retries"/>, and the last answer, whatever it is, goes back to the caller.
+    /// <paramref name="connectionFailures"/> false leaves a failed connection to the caller at once (the first probe).
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, HttpContent? body, CancellationToken cancel, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpMethod method, string path, HttpContent? body, CancellationToken cancel, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool connectionFailures = true)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, path)) { Content = body };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue(FieldManager, "1"));
-        if (_client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancel);
-        }
+        // A request is sent once; its body is kept so that each attempt sends a new one.
+        var bytes = body is null ? null : await body.ReadAsByteArrayAsync(cancel);
+        var contentType = body?.Headers.ContentType;
+        body?.Dispose();
+        var pipeline = connectionFailures ? _retrying : _retryingAnswers;
+        return await pipeline.ExecuteAsync(
+            async token =>
+            {
+                using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, path));
+                if (bytes is not null)
+                {
+                    request.Content = new ByteArrayContent(bytes);
+                    request.Content.Headers.ContentType = contentType;
+                }
 
-        return await _client.HttpClient.SendAsync(request, completion, cancel);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                request.Headers.UserAgent.Add(new ProductInfoHeaderValue(FieldManager, "1"));
+                if (_client.Credentials is { } credentials)
+                {
+                    await credentials.ProcessHttpRequestAsync(request, token);
+                }
+
+                return await _client.HttpClient.SendAsync(request, completion, token);
+            },
+            cancel);
+    }
+
+    /// <summary>How many transient failures this run met and tried again (for the report).</summary>
+    public int Retried => _retried;
+
+    /// <summary>Where each retry is said (verbose); set by the run.</summary>
+    public Action<string>? RetryLog { get; set; }
+
+    /// <summary>The bounds of the retries; the run's settings may change them before the first request.</summary>
+    public RetryLimits Retries
+    {
+        get => _limits;
+        set
+        {
+            _limits = value;
+            _retrying = TransientFailures.Pipeline(value, connectionFailures: true, OnRetry);
+            _retryingAnswers = TransientFailures.Pipeline(value, connectionFailures: false, OnRetry);
+        }
+    }
+
+    private void OnRetry(string what)
+    {
+        Interlocked.Increment(ref _retried);
+        RetryLog?.Invoke($"transient failure from {Target.Server}: {what}");
     }
 
     private async Task<IReadOnlyList<ApiResource>> DiscoverAsync(string apiVersion, CancellationToken cancel)
@@ -228,6 +277,19 @@ public sealed class Cluster : IDisposable
             .OfType<JsonObject>()
             .Where(resource => !((string?)resource["name"] ?? "/").Contains('/', StringComparison.Ordinal))
             .Select(resource => new ApiResource(apiVersion, (string)resource["kind"]!, (string)resource["name"]!, (bool?)resource["namespaced"] ?? false))];
+    }
+
+    // A watch whose stream breaks (the connection reset or dropped) ends like one the server closed: the object is read afresh and watched again.
+    private static async Task<string?> NextLineAsync(StreamReader reader, CancellationToken cancel)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancel);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancel.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static WaitState Evaluate(Func<JsonObject?, WaitState> check, JsonObject? current, string kind, string name, string? ns, string awaited)
