@@ -26,6 +26,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     private Objects? _objects;
     private ProofRunner? _proofs;
     private DirectoryInfo? _scratch;
+    private RunLease? _lease;
     private Task<GatewayAddress>? _gateway;
     private Task<GatewayHosts>? _hosts;
 
@@ -36,6 +37,9 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
     /// <summary>Every item of every task of this run, with its outcome: the plan, the report and the on-change rule read it.</summary>
     public RunRecord Record { get; } = new();
+
+    /// <summary>SIGINT and SIGTERM, listened for while the run runs (set up by the run's setup).</summary>
+    public Interruption? Interruption { get; set; }
 
     /// <summary>Requests to the cluster that met a transient failure and were tried again, so far.</summary>
     public int RetriedRequests => _cluster?.Retried ?? 0;
@@ -85,6 +89,22 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
         _cluster = cluster;
     }
 
+    /// <summary>Takes the cluster's run Lease (see <see cref="RunLease"/>), waiting up to lock-timeout for another run.</summary>
+    public async Task TakeLeaseAsync()
+    {
+        try
+        {
+            _lease ??= await RunLease.AcquireAsync(Cluster, RunLease.ThisRun(), TimeSpan.FromSeconds(60), Settings.LockTimeout, Information, Interruption?.Token ?? default);
+        }
+        catch (OperationCanceledException) when (Interruption is { IsRequested: true } interruption)
+        {
+            interruption.StoppedAt ??= "while waiting for the lease, before any task";
+            throw new RunInterruptedException($"{interruption.SignalName} received: the run stopped {interruption.StoppedAt}.");
+        }
+
+        Log.Verbose("lease {0}/{1} held as {2}", RunLease.Namespace, RunLease.Name, _lease.Holder);
+    }
+
     /// <summary>The gateway's address, read once per run (the first task that needs it waits for a load balancer).</summary>
     public Task<GatewayAddress> GatewayAddressAsync() => _gateway ??= GatewayAddress.ReadAsync(Cluster, Settings.WaitTimeout, Settings.Plan);
 
@@ -104,11 +124,13 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
         return settings;
     }
 
-    /// <summary>Removes this run's scratch files and closes the cluster.</summary>
+    /// <summary>Removes this run's scratch files, gives the lease back and closes the cluster.</summary>
     public void CleanUp()
     {
         _scratch?.Delete(recursive: true);
         _scratch = null;
+        _lease?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _lease = null;
         _cluster?.Dispose();
         _cluster = null;
         _releases = null;

@@ -19,9 +19,12 @@ namespace Mesh.Build;
 /// </summary>
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
+    private string? _current;
+
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var settings = context.Settings;
+        context.Interruption = Interruption.Listen();
         var tasks = info.TasksToExecute.Select(task => task.Name).ToList();
         context.Log.Information(
             "{0} {1} for Istio {2}{3}, mTLS {4} ({5})",
@@ -39,6 +42,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
         context.OpenClusterAsync().GetAwaiter().GetResult();
         context.Log.Verbose("cluster: {0}", context.Cluster.Target);
+        // One run at a time changes a cluster; a plan changes nothing and takes no lease (nor does --dryrun, which has no setup).
+        if (!settings.Plan)
+        {
+            context.TakeLeaseAsync().GetAwaiter().GetResult();
+        }
+
         var charts = ComponentsOf(tasks).Where(settings.Installs).Distinct().ToList();
         // A release already deployed from the wanted chart and version needs no lookup: a converged re-run starts no helm.
         var toLookUp = charts.Where(component => !context.Releases.IsAtWantedChartAsync(component).GetAwaiter().GetResult()).Select(component => component.Id).ToList();
@@ -49,7 +58,13 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
-    public override void TaskSetup(BuildContext context, ITaskSetupContext info) => context.Record.BeginTask(info.Task.Name);
+    public override void TaskSetup(BuildContext context, ITaskSetupContext info)
+    {
+        // The safe point: a signal stops the run between tasks, never halfway through one of ours.
+        context.Interruption?.ThrowIfRequested($"before {info.Task.Name}");
+        _current = info.Task.Name;
+        context.Record.BeginTask(info.Task.Name);
+    }
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
@@ -71,6 +86,17 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
 
         WriteReport(context, report, failure);
+        if (context.Interruption is { IsRequested: true } interruption)
+        {
+            context.Log.Error(
+                "{0} received: the run stopped {1}. Its scratch files are removed and its lease given back; run the same command again and it finishes the work.",
+                interruption.SignalName,
+                interruption.StoppedAt ?? (_current is null ? "before any task" : $"in {_current} (its helm call was stopped)"));
+            interruption.Dispose();
+            return interruption.ExitCode;
+        }
+
+        context.Interruption?.Dispose();
         return exitCode == ExitCodes.Success && settings.Plan && settings.DetailedExitCode && context.Record.AnyPlannedChange
             ? ExitCodes.PlanHasChanges
             : exitCode;

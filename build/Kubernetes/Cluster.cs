@@ -75,6 +75,29 @@ public sealed class Cluster : IDisposable
         return WithKind(await ReadObjectAsync(response, $"apply {kind} {Name(ns, name)}", cancel), apiVersion, kind);
     }
 
+    /// <summary>Creates an object; null when one of that name exists already (409 AlreadyExists), for callers that race for it.</summary>
+    public async Task<JsonObject?> CreateAsync(JsonObject desired, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var (apiVersion, kind, name, ns) = Identity(desired);
+        var resource = await ResourceAsync(apiVersion, kind, cancel);
+        using var response = await SendAsync(HttpMethod.Post, resource.PathOf(resource.Namespaced ? ns : null, null) + Query(("fieldManager", FieldManager)), Json(desired), cancel);
+        return response.StatusCode == HttpStatusCode.Conflict ? null : WithKind(await ReadObjectAsync(response, $"create {kind} {Name(ns, name)}", cancel), apiVersion, kind);
+    }
+
+    /// <summary>
+    /// Replaces an object as read (its <c>metadata.resourceVersion</c> guards the write); null when someone changed
+    /// it since (409 Conflict), for callers that race for it.
+    /// </summary>
+    public async Task<JsonObject?> ReplaceAsync(JsonObject desired, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var (apiVersion, kind, name, ns) = Identity(desired);
+        var resource = await ResourceAsync(apiVersion, kind, cancel);
+        using var response = await SendAsync(HttpMethod.Put, resource.PathOf(resource.Namespaced ? ns : null, name) + Query(("fieldManager", FieldManager)), Json(desired), cancel);
+        return response.StatusCode == HttpStatusCode.Conflict ? null : WithKind(await ReadObjectAsync(response, $"replace {kind} {Name(ns, name)}", cancel), apiVersion, kind);
+    }
+
     /// <summary>Deletes an object (its dependents in the background); false when there was none.</summary>
     public async Task<bool> DeleteAsync(string apiVersion, string kind, string name, string? ns, CancellationToken cancel = default)
     {
@@ -309,6 +332,13 @@ public sealed class Cluster : IDisposable
         }
 
         return JsonNode.Parse(text) as JsonObject ?? throw new KubernetesApiException(response.StatusCode, $"{what}: the server answered something other than an object");
+    }
+
+    private static StringContent Json(JsonObject obj)
+    {
+        var body = new StringContent(obj.ToJsonString(), Encoding.UTF8);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return body;
     }
 
     private static JsonObject WithKind(JsonObject obj, string apiVersion, string kind)

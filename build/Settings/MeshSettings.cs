@@ -59,6 +59,8 @@ public sealed class MeshSettings
         HelmTimeout = helmTimeout;
         Checks.TryParseDuration(Get("wait-timeout"), out var waitTimeout);
         WaitTimeout = waitTimeout;
+        Checks.TryParseDuration(Get("lock-timeout"), out var lockTimeout);
+        LockTimeout = lockTimeout;
         Proofs = ParseEnum<Proofs>(Get("proofs"));
         Plan = bool.Parse(Get("plan"));
         DetailedExitCode = bool.Parse(Get("detailed-exitcode"));
@@ -149,6 +151,9 @@ public sealed class MeshSettings
     public TimeSpan HelmTimeout { get; }
 
     public TimeSpan WaitTimeout { get; }
+
+    /// <summary>How long a run waits for another run's Lease on the cluster before it fails.</summary>
+    public TimeSpan LockTimeout { get; }
 
     /// <summary>The settings as a table of key, value and source; secrets show as "(redacted)".</summary>
     public string Describe()
