@@ -26,6 +26,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     private Objects? _objects;
     private ProofRunner? _proofs;
     private DirectoryInfo? _scratch;
+    private RunLease? _lease;
     private Task<GatewayAddress>? _gateway;
     private Task<GatewayHosts>? _hosts;
 
@@ -36,6 +37,12 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
     /// <summary>Every item of every task of this run, with its outcome: the plan, the report and the on-change rule read it.</summary>
     public RunRecord Record { get; } = new();
+
+    /// <summary>SIGINT and SIGTERM, listened for while the run runs (set up by the run's setup).</summary>
+    public Interruption? Interruption { get; set; }
+
+    /// <summary>Requests to the cluster that met a transient failure and were tried again, so far.</summary>
+    public int RetriedRequests => _cluster?.Retried ?? 0;
 
     /// <summary>The cluster, once the run's setup has opened it.</summary>
     public Cluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is opened by the run's setup; this task ran without it.");
@@ -79,7 +86,24 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
         }
 
         cluster.Progress = new Progress(Information, Settings.ProgressInterval);
+        cluster.RetryLog = line => Log.Verbose("{0}", line);
         _cluster = cluster;
+    }
+
+    /// <summary>Takes the cluster's run Lease (see <see cref="RunLease"/>), waiting up to lock-timeout for another run.</summary>
+    public async Task TakeLeaseAsync()
+    {
+        try
+        {
+            _lease ??= await RunLease.AcquireAsync(Cluster, RunLease.ThisRun(), TimeSpan.FromSeconds(60), Settings.LockTimeout, Information, Interruption?.Token ?? default);
+        }
+        catch (OperationCanceledException) when (Interruption is { IsRequested: true } interruption)
+        {
+            interruption.StoppedAt ??= "while waiting for the lease, before any task";
+            throw new RunInterruptedException($"{interruption.SignalName} received: the run stopped {interruption.StoppedAt}.");
+        }
+
+        Log.Verbose("lease {0}/{1} held as {2}", RunLease.Namespace, RunLease.Name, _lease.Holder);
     }
 
     /// <summary>The gateway's address, read once per run (the first task that needs it waits for a load balancer).</summary>
@@ -111,11 +135,13 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
         return settings;
     }
 
-    /// <summary>Removes this run's scratch files and closes the cluster.</summary>
+    /// <summary>Removes this run's scratch files, gives the lease back and closes the cluster.</summary>
     public void CleanUp()
     {
         _scratch?.Delete(recursive: true);
         _scratch = null;
+        _lease?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _lease = null;
         _cluster?.Dispose();
         _cluster = null;
         _releases = null;
@@ -157,7 +183,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
     private async Task<GatewayHosts> HostsAsync() => GatewayHosts.For(Settings, await GatewayAddressAsync());
 
-    private Helm Helm() => new(new HelmRunner(FileSystem, Environment, ProcessRunner, Tools, Log), Settings.Kubeconfig, Settings.Context);
+    private Helm Helm() => new(new HelmRunner(FileSystem, Environment, ProcessRunner, Tools, Log), Settings.Kubeconfig, Settings.Context, line => Log.Information("{0}", line));
 
     // Cake's log reads its first argument as a format: our lines carry braces (JSON in field diffs), so pass them whole.
     private void Information(string line) => Log.Information("{0}", line);

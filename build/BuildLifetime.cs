@@ -25,10 +25,12 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
 
     /// <summary>GitHub Actions sets GITHUB_ACTIONS=true: log groups, annotations and a step summary then.</summary>
     private bool OnGitHub => string.Equals(_variables("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase);
+    private string? _current;
 
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var settings = context.Settings;
+        context.Interruption = Interruption.Listen();
         var tasks = TasksToRun(info).ToList();
         _planned = tasks;
         context.Log.Information(
@@ -48,6 +50,12 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
 
         context.OpenClusterAsync().GetAwaiter().GetResult();
         context.Log.Verbose("cluster: {0}", context.Cluster.Target);
+        // One run at a time changes a cluster; a plan changes nothing and takes no lease (nor does --dryrun, which has no setup).
+        if (!settings.Plan)
+        {
+            context.TakeLeaseAsync().GetAwaiter().GetResult();
+        }
+
         var charts = ComponentsOf(tasks).Where(settings.Installs).Distinct().ToList();
         // A release already deployed from the wanted chart and version needs no lookup: a converged re-run starts no helm.
         var toLookUp = charts.Where(component => !context.Releases.IsAtWantedChartAsync(component).GetAwaiter().GetResult()).Select(component => component.Id).ToList();
@@ -60,6 +68,9 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
 
     public override void TaskSetup(BuildContext context, ITaskSetupContext info)
     {
+        // The safe point: a signal stops the run between tasks, never halfway through one of ours.
+        context.Interruption?.ThrowIfRequested($"before {info.Task.Name}");
+        _current = info.Task.Name;
         context.Record.BeginTask(info.Task.Name);
         if (OnGitHub)
         {
@@ -74,6 +85,11 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
         EndGroup(context);
+        if (context.RetriedRequests > 0)
+        {
+            context.Log.Information("The cluster answered {0} request(s) with a transient failure; each was tried again (--verbosity=verbose shows them).", context.RetriedRequests);
+        }
+
         context.CleanUp();
     }
 
@@ -107,6 +123,17 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
             }
         }
 
+        if (context.Interruption is { IsRequested: true } interruption)
+        {
+            context.Log.Error(
+                "{0} received: the run stopped {1}. Its scratch files are removed and its lease given back; run the same command again and it finishes the work.",
+                interruption.SignalName,
+                interruption.StoppedAt ?? (_current is null ? "before any task" : $"in {_current} (its helm call was stopped)"));
+            interruption.Dispose();
+            return interruption.ExitCode;
+        }
+
+        context.Interruption?.Dispose();
         return exitCode == ExitCodes.Success && settings.Plan && settings.DetailedExitCode && context.Record.AnyPlannedChange
             ? ExitCodes.PlanHasChanges
             : exitCode;

@@ -16,6 +16,12 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
 
     public bool IsDeployed => Status == "deployed";
 
+    /// <summary>helm is (or was, when its run died) in the middle of an install, upgrade or rollback.</summary>
+    public bool IsPending => Status.StartsWith("pending-", StringComparison.Ordinal);
+
+    /// <summary>The newest earlier revision that was deployed (helm marks it <c>superseded</c> once a newer one is); null when none was.</summary>
+    public int? LastDeployedRevision { get; init; }
+
     /// <summary>
     /// The newest revision of a release, or null when it was never installed. <paramref name="driver"/> is helm's
     /// storage (<c>$HELM_DRIVER</c>): Secrets by default, or ConfigMaps.
@@ -31,7 +37,7 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
                 $"HELM_DRIVER={driver}: the pipeline reads helm's release records from Secrets (helm's default) or ConfigMaps. Unset HELM_DRIVER or set it to secret or configmap."),
         };
         var revisions = await cluster.ListAsync("v1", kind, ns, $"owner=helm,name={release}");
-        var newest = revisions.MaxBy(item => int.TryParse((string?)item["metadata"]?["labels"]?["version"], out var version) ? version : 0);
+        var newest = revisions.MaxBy(Version);
         if (newest is null)
         {
             return null;
@@ -39,7 +45,14 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
 
         var encoded = (string?)newest["data"]?["release"]
             ?? throw new InvalidOperationException($"helm's record {ns}/{(string?)newest["metadata"]?["name"]} holds no release.");
-        return Decode(encoded, ns, fromSecret: kind == "Secret");
+        var newestVersion = Version(newest);
+        // helm labels each revision's record with its status: the earlier good ones are deployed or superseded.
+        var lastDeployed = revisions
+            .Where(item => Version(item) < newestVersion && (string?)item["metadata"]?["labels"]?["status"] is "deployed" or "superseded")
+            .Select(Version)
+            .DefaultIfEmpty(0)
+            .Max();
+        return Decode(encoded, ns, fromSecret: kind == "Secret") with { LastDeployedRevision = lastDeployed > 0 ? lastDeployed : null };
     }
 
     /// <summary>A record's <c>release</c> data: a Secret's is base64 on the wire; inside, helm stores base64 of gzipped JSON either way.</summary>
@@ -56,6 +69,8 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
             decoded["config"] as JsonObject ?? [],
             (string?)decoded["manifest"] ?? string.Empty);
     }
+
+    private static int Version(JsonObject item) => int.TryParse((string?)item["metadata"]?["labels"]?["version"], out var version) ? version : 0;
 
     private static JsonObject Unpack(string base64)
     {

@@ -63,6 +63,16 @@ public sealed class Releases(
         var source = settings.Charts[spec.Component.Id];
         var wanted = $"{source.Chart}-{source.Version}";
         var current = await ReadAsync(spec.Release, spec.Namespace);
+        if (current is { IsPending: true })
+        {
+            if (settings.Plan)
+            {
+                return Record(spec, Outcome.WouldChange, $"recover: {Stuck(current)}; would {(current.LastDeployedRevision is { } revision ? $"roll back to revision {revision}" : "remove it (it never deployed)")}, then install {wanted}");
+            }
+
+            current = await RecoverAsync(spec, current);
+        }
+
         var reasons = new List<string>();
         var drift = new List<string>();
         if (current is not null)
@@ -102,16 +112,56 @@ public sealed class Releases(
         await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
         // Drift is a person's edit (kubectl owns the field now): taking it back needs force under server-side apply.
         _records.TryRemove(spec.Name, out _);
-        using (progress.Start(elapsed => $"helm is {(current is null ? "installing" : "upgrading")} {spec.Namespace}/{spec.Release} ({chart.NameAndVersion}) and waiting for it: {Progress.Elapsed(elapsed)} so far (helm-timeout {Tools.GoDuration.Format(settings.HelmTimeout)})"))
+        try
         {
-            helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0);
+            // An upgrade of a deployed release that fails goes back to it, so what served before serves on.
+            using (progress.Start(elapsed => $"helm is {(current is null ? "installing" : "upgrading")} {spec.Namespace}/{spec.Release} ({chart.NameAndVersion}) and waiting for it: {Progress.Elapsed(elapsed)} so far (helm-timeout {Tools.GoDuration.Format(settings.HelmTimeout)})"))
+            {
+                helm.Upgrade(spec.Release, spec.Namespace, chart, valuesFile, settings.HelmTimeout, spec.Component.ForceConflicts || drift.Count > 0, rollbackOnFailure: current is { IsDeployed: true });
+            }
+        }
+        catch (Tools.ToolCommandException failure) when (current is { IsDeployed: true })
+        {
+            var after = await ReadAsync(spec.Release, spec.Namespace);
+            var now = after is { IsDeployed: true }
+                ? $"helm rolled it back: revision {after.Revision} ({after.Chart}, the values of revision {current.Revision}) is deployed and serving"
+                : $"helm's rollback did not complete: the release is {after?.Status ?? "gone"}";
+            throw new ReleaseUpgradeFailedException(
+                $"{spec.Name}: the upgrade to {chart.NameAndVersion} failed: {failure.LastError}. {now}. " +
+                $"Fix the cause and run again; `helm history {spec.Release} -n {spec.Namespace}` lists the revisions.",
+                failure);
+        }
+        finally
+        {
+            File.Delete(valuesFile);
         }
 
-        File.Delete(valuesFile);
         return current is null ? Record(spec, Outcome.Created, $"installed {chart.NameAndVersion}")
             : drift.Count > 0 ? Record(spec, Outcome.Changed, $"changed ({string.Join(", ", drift)})")
             : Record(spec, Outcome.Changed, $"upgraded to {chart.NameAndVersion} ({string.Join("; ", reasons)})");
     }
+
+    /// <summary>
+    /// A release helm left pending (its run died mid-way) blocks every later helm command ("another operation is in
+    /// progress"). Back to its last deployed revision, or, when it never deployed, removed so it installs afresh.
+    /// </summary>
+    private async Task<ReleaseRecord?> RecoverAsync(ReleaseSpec spec, ReleaseRecord stuck)
+    {
+        if (stuck.LastDeployedRevision is { } revision)
+        {
+            log($"{spec.Name}: {Stuck(stuck)}; rolling it back to revision {revision}, its last deployed one");
+            helm.Rollback(spec.Release, spec.Namespace, revision, settings.HelmTimeout);
+        }
+        else
+        {
+            log($"{spec.Name}: {Stuck(stuck)} and never deployed; removing it so that it installs afresh");
+            helm.Uninstall(spec.Release, spec.Namespace, settings.HelmTimeout);
+        }
+
+        return await ReadAsync(spec.Release, spec.Namespace);
+    }
+
+    private static string Stuck(ReleaseRecord record) => $"release is {record.Status} at revision {record.Revision}, left so by a helm run that stopped";
 
     /// <summary>The objects of a manifest that are missing or hold a field differently from the chart, fields a controller owns aside.</summary>
     private async Task<IReadOnlyList<string>> DriftAsync(string manifest, string ns)
@@ -193,3 +243,6 @@ public sealed class Releases(
         return outcome;
     }
 }
+
+/// <summary>An upgrade failed (and was rolled back); the message says helm's error and what serves now.</summary>
+public sealed class ReleaseUpgradeFailedException(string message, Exception inner) : Exception(message, inner);

@@ -17,4 +17,6 @@ public static class ExitCodes
     public const int InvalidInput = 2;
     public const int ClusterUnreachable = 3;
     public const int PlanHasChanges = 4;
+    public const int Interrupted = 130;
+    public const int Terminated = 143;
 }

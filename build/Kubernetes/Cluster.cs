@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Polly;
 
 namespace Mesh.Build.Kubernetes;
 
@@ -20,10 +21,16 @@ public sealed class Cluster : IDisposable
     private readonly k8s.Kubernetes _client;
     private readonly ConcurrentDictionary<string, Task<IReadOnlyList<ApiResource>>> _discovery = new(StringComparer.Ordinal);
 
+    private RetryLimits _limits = RetryLimits.Default;
+    private ResiliencePipeline<HttpResponseMessage> _retrying = null!;
+    private ResiliencePipeline<HttpResponseMessage> _retryingAnswers = null!;
+    private int _retried;
+
     internal Cluster(k8s.Kubernetes client, ClusterTarget target)
     {
         _client = client;
         Target = target;
+        Retries = RetryLimits.Default;
     }
 
     /// <summary>Which kubeconfig, context and server this run talks to, for every message that needs to say so.</summary>
@@ -85,6 +92,29 @@ public sealed class Cluster : IDisposable
         return WithKind(await ReadObjectAsync(response, $"apply {kind} {Name(ns, name)}", cancel), apiVersion, kind);
     }
 
+    /// <summary>Creates an object; null when one of that name exists already (409 AlreadyExists), for callers that race for it.</summary>
+    public async Task<JsonObject?> CreateAsync(JsonObject desired, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var (apiVersion, kind, name, ns) = Identity(desired);
+        var resource = await ResourceAsync(apiVersion, kind, cancel);
+        using var response = await SendAsync(HttpMethod.Post, resource.PathOf(resource.Namespaced ? ns : null, null) + Query(("fieldManager", FieldManager)), Json(desired), cancel);
+        return response.StatusCode == HttpStatusCode.Conflict ? null : WithKind(await ReadObjectAsync(response, $"create {kind} {Name(ns, name)}", cancel), apiVersion, kind);
+    }
+
+    /// <summary>
+    /// Replaces an object as read (its <c>metadata.resourceVersion</c> guards the write); null when someone changed
+    /// it since (409 Conflict), for callers that race for it.
+    /// </summary>
+    public async Task<JsonObject?> ReplaceAsync(JsonObject desired, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var (apiVersion, kind, name, ns) = Identity(desired);
+        var resource = await ResourceAsync(apiVersion, kind, cancel);
+        using var response = await SendAsync(HttpMethod.Put, resource.PathOf(resource.Namespaced ? ns : null, name) + Query(("fieldManager", FieldManager)), Json(desired), cancel);
+        return response.StatusCode == HttpStatusCode.Conflict ? null : WithKind(await ReadObjectAsync(response, $"replace {kind} {Name(ns, name)}", cancel), apiVersion, kind);
+    }
+
     /// <summary>Deletes an object (its dependents in the background); false when there was none.</summary>
     public async Task<bool> DeleteAsync(string apiVersion, string kind, string name, string? ns, CancellationToken cancel = default)
     {
@@ -144,7 +174,7 @@ public sealed class Cluster : IDisposable
                 }
 
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
-                while (await reader.ReadLineAsync(deadline.Token) is { } line)
+                while (await NextLineAsync(reader, deadline.Token) is { } line)
                 {
                     if (line.Length == 0 || JsonNode.Parse(line) is not JsonObject watchEvent)
                     {
@@ -219,7 +249,9 @@ public sealed class Cluster : IDisposable
 
     /// <summary>
     /// Every request to the cluster passes here: KubernetesClient's client carries the TLS set-up and the
-    /// credentials of the kubeconfig's user.
+    /// credentials of the kubeconfig's user; transient failures (see <see cref="TransientFailures"/>) are tried
+    /// again within <see cref="Retries"/>, and the last answer, whatever it is, goes back to the caller.
+    /// <paramref name="connectionFailures"/> false leaves a failed connection to the caller at once (the first probe).
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
         HttpMethod method,
@@ -227,17 +259,58 @@ public sealed class Cluster : IDisposable
         HttpContent? body,
         CancellationToken cancel,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        bool connectionFailures = true,
         string accept = "application/json")
     {
-        using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, path)) { Content = body };
-        request.Headers.TryAddWithoutValidation("Accept", accept);
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue(FieldManager, "1"));
-        if (_client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancel);
-        }
+        // A request is sent once; its body is kept so that each attempt sends a new one.
+        var bytes = body is null ? null : await body.ReadAsByteArrayAsync(cancel);
+        var contentType = body?.Headers.ContentType;
+        body?.Dispose();
+        var pipeline = connectionFailures ? _retrying : _retryingAnswers;
+        return await pipeline.ExecuteAsync(
+            async token =>
+            {
+                using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, path));
+                if (bytes is not null)
+                {
+                    request.Content = new ByteArrayContent(bytes);
+                    request.Content.Headers.ContentType = contentType;
+                }
 
-        return await _client.HttpClient.SendAsync(request, completion, cancel);
+                request.Headers.TryAddWithoutValidation("Accept", accept);
+                request.Headers.UserAgent.Add(new ProductInfoHeaderValue(FieldManager, "1"));
+                if (_client.Credentials is { } credentials)
+                {
+                    await credentials.ProcessHttpRequestAsync(request, token);
+                }
+
+                return await _client.HttpClient.SendAsync(request, completion, token);
+            },
+            cancel);
+    }
+
+    /// <summary>How many transient failures this run met and tried again (for the report).</summary>
+    public int Retried => _retried;
+
+    /// <summary>Where each retry is said (verbose); set by the run.</summary>
+    public Action<string>? RetryLog { get; set; }
+
+    /// <summary>The bounds of the retries; the run's settings may change them before the first request.</summary>
+    public RetryLimits Retries
+    {
+        get => _limits;
+        set
+        {
+            _limits = value;
+            _retrying = TransientFailures.Pipeline(value, connectionFailures: true, OnRetry);
+            _retryingAnswers = TransientFailures.Pipeline(value, connectionFailures: false, OnRetry);
+        }
+    }
+
+    private void OnRetry(string what)
+    {
+        Interlocked.Increment(ref _retried);
+        RetryLog?.Invoke($"transient failure from {Target.Server}: {what}");
     }
 
     private async Task<IReadOnlyList<ApiResource>> DiscoverAsync(string apiVersion, CancellationToken cancel)
@@ -254,6 +327,19 @@ public sealed class Cluster : IDisposable
             .OfType<JsonObject>()
             .Where(resource => !((string?)resource["name"] ?? "/").Contains('/', StringComparison.Ordinal))
             .Select(resource => new ApiResource(apiVersion, (string)resource["kind"]!, (string)resource["name"]!, (bool?)resource["namespaced"] ?? false))];
+    }
+
+    // A watch whose stream breaks (the connection reset or dropped) ends like one the server closed: the object is read afresh and watched again.
+    private static async Task<string?> NextLineAsync(StreamReader reader, CancellationToken cancel)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancel);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancel.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static WaitState Evaluate(Func<JsonObject?, WaitState> check, JsonObject? current, string kind, string name, string? ns, string awaited)
@@ -273,6 +359,13 @@ public sealed class Cluster : IDisposable
         }
 
         return JsonNode.Parse(text) as JsonObject ?? throw new KubernetesApiException(response.StatusCode, $"{what}: the server answered something other than an object");
+    }
+
+    private static StringContent Json(JsonObject obj)
+    {
+        var body = new StringContent(obj.ToJsonString(), Encoding.UTF8);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return body;
     }
 
     private static JsonObject WithKind(JsonObject obj, string apiVersion, string kind)

@@ -84,7 +84,7 @@ public static class ClusterConnection
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(TimeSpan.FromSeconds(15));
-            response = await cluster.SendAsync(HttpMethod.Get, "/api/v1/namespaces?limit=1", null, timeout.Token);
+            response = await cluster.SendAsync(HttpMethod.Get, "/api/v1/namespaces?limit=1", null, timeout.Token, connectionFailures: false);
         }
         catch (HttpRequestException e) when (Find<AuthenticationException>(e) is { } tls)
         {

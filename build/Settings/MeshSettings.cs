@@ -65,6 +65,8 @@ public sealed class MeshSettings
         WaitTimeout = waitTimeout;
         Checks.TryParseDuration(Get("progress-interval"), out var progressInterval);
         ProgressInterval = progressInterval;
+        Checks.TryParseDuration(Get("lock-timeout"), out var lockTimeout);
+        LockTimeout = lockTimeout;
         Proofs = ParseEnum<Proofs>(Get("proofs"));
         Plan = bool.Parse(Get("plan"));
         DetailedExitCode = bool.Parse(Get("detailed-exitcode"));
@@ -182,6 +184,9 @@ public sealed class MeshSettings
     public TimeSpan WaitTimeout { get; }
 
     public TimeSpan ProgressInterval { get; }
+
+    /// <summary>How long a run waits for another run's Lease on the cluster before it fails.</summary>
+    public TimeSpan LockTimeout { get; }
 
     /// <summary>The settings as a table of key, value and source; secrets show as "(redacted)".</summary>
     /// <param name="unset">for a setting not set, what will be used instead and why (the kubeconfig file found), or null.</param>

@@ -95,6 +95,12 @@ public static class SettingsLoader
             problems.Add($"{path}:{exception.Start.Line}:{exception.Start.Column}: not valid YAML: {exception.Message}");
             return;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser gives up this way on some unclosed flow collections ("[a" at the end of a file).
+            problems.Add($"{path}: not valid YAML: the parser stopped before the end of the file (an unclosed [ or {{?). Fix the file.");
+            return;
+        }
 
         foreach (var (keyNode, valueNode) in root.Children)
         {

@@ -70,8 +70,12 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
         }
     }
 
-    /// <summary>Runs the tool and returns its output; throws <see cref="ToolCommandException"/> on a non-zero exit.</summary>
-    protected ToolOutput Execute(TSettings settings, ProcessArgumentBuilder arguments, bool captureOutput = false)
+    /// <summary>
+    /// Runs the tool and returns its output; throws <see cref="ToolCommandException"/> on a non-zero exit.
+    /// <paramref name="standardInput"/> is written to the tool's standard input: the way to hand it a secret, which
+    /// a command line would show to every process on the machine.
+    /// </summary>
+    protected ToolOutput Execute(TSettings settings, ProcessArgumentBuilder arguments, bool captureOutput = false, string? standardInput = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var redactor = SecretRedactor.From(arguments);
@@ -84,6 +88,10 @@ public abstract class CliTool<TSettings> : Tool<TSettings>
             RedirectedStandardOutputHandler = line => Keep(standardOutput, line, redactor),
             RedirectedStandardErrorHandler = line => Keep(standardError, line, redactor),
         };
+        if (standardInput is not null)
+        {
+            processSettings.SetStandardInput(standardInput);
+        }
 
         var safeArguments = arguments.RenderSafe();
         Log.Verbose("{0} {1}", GetToolName(), safeArguments);

@@ -86,6 +86,23 @@ public sealed class FaultTests(SimulatorFixture fixture) : IClassFixture<Simulat
     }
 
     [Fact]
+    public async Task A_fault_scoped_to_a_user_agent_prefix_spares_other_clients()
+    {
+        Faults.Add(new FaultRule { StatusCode = 503, PathPrefix = "/version", UserAgentPrefix = "mesh-build/" });
+        using var http = fixture.HttpClient(fixture.Cluster.Token);
+
+        using var ours = new HttpRequestMessage(HttpMethod.Get, "/version");
+        ours.Headers.UserAgent.ParseAdd("mesh-build/1");
+        using var faulted = await http.SendAsync(ours);
+        using var theirs = new HttpRequestMessage(HttpMethod.Get, "/version");
+        theirs.Headers.UserAgent.ParseAdd("Helm/4.1.4");
+        using var spared = await http.SendAsync(theirs);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, faulted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, spared.StatusCode);
+    }
+
+    [Fact]
     public async Task A_seeded_fraction_faults_about_that_share_the_same_way_every_time()
     {
         using var http = fixture.HttpClient(fixture.Cluster.Token);

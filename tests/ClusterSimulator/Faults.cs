@@ -30,6 +30,9 @@ public sealed record FaultRule
 
     public string? PathRegex { get; init; }
 
+    /// <summary>Match only requests whose User-Agent starts with this (e.g. one client's <c>name/version</c>); null for any.</summary>
+    public string? UserAgentPrefix { get; init; }
+
     public FaultKind Kind { get; init; } = FaultKind.Status;
 
     public int StatusCode { get; init; } = 500;
@@ -56,7 +59,7 @@ public sealed record FaultRule
         new() { Kind = FaultKind.Abort, PathPrefix = pathPrefix, Verb = verb, Times = times };
 
     /// <summary>
-    /// Reads a rule from JSON: <c>{"verb","pathPrefix","pathRegex","status","retryAfterSeconds","latencyMs",
+    /// Reads a rule from JSON: <c>{"verb","pathPrefix","pathRegex","userAgentPrefix","status","retryAfterSeconds","latencyMs",
     /// "abort","times","fraction","seed"}</c>; exactly one of status, latencyMs and abort.
     /// </summary>
     public static FaultRule FromJson(JsonObject json)
@@ -72,6 +75,7 @@ public sealed record FaultRule
             Verb = (string?)json["verb"],
             PathPrefix = (string?)json["pathPrefix"],
             PathRegex = (string?)json["pathRegex"],
+            UserAgentPrefix = (string?)json["userAgentPrefix"],
             Kind = kinds[0] ? FaultKind.Status : kinds[1] ? FaultKind.Latency : FaultKind.Abort,
             StatusCode = (int?)json["status"] ?? 500,
             RetryAfterSeconds = (int?)json["retryAfterSeconds"],
@@ -141,7 +145,7 @@ public sealed class Faults
     }
 
     /// <summary>The fault to apply to this request, if any; counts it against its rule.</summary>
-    public FaultRule? Next(string verb, string path)
+    public FaultRule? Next(string verb, string path, string? userAgent = null)
     {
         lock (_gate)
         {
@@ -150,7 +154,8 @@ public sealed class Faults
                 var rule = active.Rule;
                 var matches = (rule.Verb is null || string.Equals(rule.Verb, verb, StringComparison.OrdinalIgnoreCase))
                     && (rule.PathPrefix is null || path.StartsWith(rule.PathPrefix, StringComparison.Ordinal))
-                    && (active.Regex is null || active.Regex.IsMatch(path));
+                    && (active.Regex is null || active.Regex.IsMatch(path))
+                    && (rule.UserAgentPrefix is null || (userAgent ?? string.Empty).StartsWith(rule.UserAgentPrefix, StringComparison.Ordinal));
                 if (!matches || active.Left == 0)
                 {
                     continue;

@@ -79,7 +79,7 @@ public sealed class TestHooks(RequestLog log, Faults faults)
             return;
         }
 
-        var fault = faults.Next(request.Method, request.Path.Value ?? "/");
+        var fault = faults.Next(request.Method, request.Path.Value ?? "/", request.Headers.UserAgent.ToString());
         context.Items[FaultItem] = fault;
         switch (fault?.Kind)
         {

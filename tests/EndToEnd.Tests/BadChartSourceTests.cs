@@ -63,6 +63,23 @@ public sealed class BadChartSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_repository_password_reaches_helm_on_standard_input_and_appears_nowhere_in_the_output()
+    {
+        const string Password = "s3cret-chart-pass";
+        using var repository = new ChartRepository(("bot", Password), "base");
+
+        var run = _mesh.Run(
+            "--target=InstallIstioInit", "--chart-dir=", $"--base-chart-repo={repository.Url}",
+            "--chart-repo-username=bot", $"--chart-repo-password={Password}", "--verbosity=diagnostic");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(0, repository.Refused);
+        Assert.Contains(repository.Requests, path => path == "/index.yaml");
+        Assert.Contains("--username \"bot\" --password-stdin", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Chart_dir_may_hold_packaged_charts()
     {
         using var charts = new TempCharts("base", "gateway");

@@ -13,11 +13,19 @@ public sealed class ChartRepository : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("mesh-charts-").FullName;
+    private readonly string? _credentials;
 
     private static readonly string[] HelmLocations = ["HELM_REPOSITORY_CONFIG", "HELM_REPOSITORY_CACHE"];
 
     public ChartRepository(params string[] charts)
+        : this(null, charts)
     {
+    }
+
+    /// <summary>A repository that answers only requests with HTTP basic authentication of <paramref name="credentials"/> (user, password).</summary>
+    public ChartRepository((string User, string Password)? credentials, params string[] charts)
+    {
+        _credentials = credentials is { } pair ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{pair.User}:{pair.Password}")) : null;
         Environment.SetEnvironmentVariable("HELM_REPOSITORY_CONFIG", Path.Combine(_directory, "helm", "repositories.yaml"));
         Environment.SetEnvironmentVariable("HELM_REPOSITORY_CACHE", Path.Combine(_directory, "helm", "cache"));
         foreach (var chart in charts)
@@ -37,6 +45,9 @@ public sealed class ChartRepository : IDisposable
 
     /// <summary>The packaged chart, <c>NAME-VERSION.tgz</c>, as helm package wrote it.</summary>
     public string Archive(string chart) => Directory.GetFiles(_directory, $"{chart}-*.tgz").Single();
+
+    /// <summary>Requests refused for want of the right credentials.</summary>
+    public int Refused { get; private set; }
 
     /// <summary>Every path asked for, so a test can tell the repository was used.</summary>
     public List<string> Requests { get; } = [];
@@ -69,7 +80,12 @@ public sealed class ChartRepository : IDisposable
             }
 
             var file = Path.Combine(_directory, name);
-            if (name.Length > 0 && File.Exists(file))
+            if (_credentials is not null && context.Request.Headers["Authorization"] != $"Basic {_credentials}")
+            {
+                context.Response.StatusCode = 401;
+                Refused++;
+            }
+            else if (name.Length > 0 && File.Exists(file))
             {
                 await using var stream = File.OpenRead(file);
                 await stream.CopyToAsync(context.Response.OutputStream);

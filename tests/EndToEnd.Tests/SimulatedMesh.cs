@@ -8,6 +8,9 @@ namespace Mesh.EndToEnd.Tests;
 /// <summary>What one in-process run of the pipeline printed and returned, and the writes it made.</summary>
 public sealed record PipelineRun(int ExitCode, string Output, IReadOnlyList<RequestRecord> Writes)
 {
+    /// <summary>The run's writes to its Lease (not counted in <see cref="Writes"/>).</summary>
+    public IReadOnlyList<RequestRecord> LeaseWrites { get; init; } = [];
+
     public override string ToString() => $"exit {ExitCode}{Environment.NewLine}{Output}";
 }
 
@@ -24,6 +27,9 @@ public sealed class SimulatedMesh : IAsyncDisposable
         Kubeconfig = Path.Combine(_scratch, "kubeconfig");
         ChartDirectory = chartDirectory;
     }
+
+    /// <summary>Where the pipeline's run Lease lives.</summary>
+    public const string LeasePath = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases";
 
     public static string RepositoryRoot { get; } = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
 
@@ -53,7 +59,9 @@ public sealed class SimulatedMesh : IAsyncDisposable
         var writes = Cluster.Requests.Records.Skip(before)
             .Where(request => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE" && !request.Query.Contains("dryRun=All", StringComparison.Ordinal))
             .ToList();
-        return new PipelineRun(exitCode, output, writes);
+        // The run's Lease (taken, renewed, given back) is how runs take turns, not a change to the mesh: kept apart.
+        var lease = writes.Where(request => request.Path.StartsWith(LeasePath, StringComparison.Ordinal)).ToList();
+        return new PipelineRun(exitCode, output, [.. writes.Except(lease)]) { LeaseWrites = lease };
     }
 
     /// <summary>The real pipeline in-process with exactly these arguments (GITHUB_* of the test process unseen), from <paramref name="workingDirectory"/>: its exit code and output.</summary>

@@ -20,6 +20,16 @@ public static class HelmAliases
     public static void HelmUpgrade(this ICakeContext context, string release, string chart, HelmUpgradeSettings? settings = null) =>
         Runner(context).Upgrade(release, chart, settings ?? new HelmUpgradeSettings());
 
+    /// <summary><c>helm rollback</c>: back to an earlier revision (the previous one unless the settings name one).</summary>
+    [CakeMethodAlias]
+    public static void HelmRollback(this ICakeContext context, string release, HelmRollbackSettings? settings = null) =>
+        Runner(context).Rollback(release, settings ?? new HelmRollbackSettings());
+
+    /// <summary><c>helm uninstall</c>: removes the release and its records.</summary>
+    [CakeMethodAlias]
+    public static void HelmUninstall(this ICakeContext context, string release, HelmUninstallSettings? settings = null) =>
+        Runner(context).Uninstall(release, settings ?? new HelmUninstallSettings());
+
     /// <summary>The manifests <c>helm template</c> renders.</summary>
     [CakeMethodAlias]
     public static string HelmTemplate(this ICakeContext context, string release, string chart, HelmTemplateSettings? settings = null) =>

@@ -9,7 +9,7 @@ public sealed class HelmRepoAddSettings : HelmSettings
     /// <summary><c>--username</c>.</summary>
     public string? Username { get; set; }
 
-    /// <summary><c>--password</c>, redacted in logs.</summary>
+    /// <summary>Given to helm on standard input (<c>--password-stdin</c>), never on the command line.</summary>
     public string? Password { get; set; }
 }
 

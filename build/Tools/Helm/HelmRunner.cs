@@ -28,12 +28,13 @@ public sealed class HelmRunner : CliTool<HelmSettings>
             args.AppendSwitchQuoted("--username", settings.Username);
         }
 
+        // The password goes to helm's standard input, never onto a command line (where `ps` would show it).
         if (settings.Password is not null)
         {
-            args.AppendSwitchQuotedSecret("--password", settings.Password);
+            args.Append("--password-stdin");
         }
 
-        Execute(settings, args);
+        Execute(settings, args, standardInput: settings.Password);
     }
 
     public void RepoUpdate(HelmRepoUpdateSettings settings)
@@ -62,10 +63,7 @@ public sealed class HelmRunner : CliTool<HelmSettings>
             args.Append(helm4 ? "--rollback-on-failure" : "--atomic");
         }
 
-        if (settings.Wait)
-        {
-            args.Append(helm4 ? "--wait=watcher" : "--wait");
-        }
+        AppendWait(args, settings, settings.Wait);
 
         AppendTimeout(args, settings.Timeout);
         if (helm4 && settings.ServerSide is { } serverSide)
@@ -76,6 +74,34 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         AppendIf(args, helm4 && settings.ForceConflicts, "--force-conflicts");
 
         // helm's release summary is noise in a pipeline's log; what changed is logged by the caller.
+        Execute(settings, args, captureOutput: true);
+    }
+
+    /// <summary><c>helm rollback RELEASE [REVISION]</c>.</summary>
+    public void Rollback(string release, HelmRollbackSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("rollback", release);
+        if (settings.Revision is { } revision)
+        {
+            args.Append(revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AppendGlobalFlags(args, settings);
+        AppendWait(args, settings, settings.Wait);
+        AppendTimeout(args, settings.Timeout);
+        Execute(settings, args, captureOutput: true);
+    }
+
+    /// <summary><c>helm uninstall RELEASE</c>.</summary>
+    public void Uninstall(string release, HelmUninstallSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var args = Command("uninstall", release);
+        AppendGlobalFlags(args, settings);
+        AppendIf(args, settings.IgnoreNotFound, "--ignore-not-found");
+        AppendWait(args, settings, settings.Wait);
+        AppendTimeout(args, settings.Timeout);
         Execute(settings, args, captureOutput: true);
     }
 
@@ -158,6 +184,14 @@ public sealed class HelmRunner : CliTool<HelmSettings>
         foreach (var (key, value) in settings.SecretValues)
         {
             args.AppendSwitchQuotedSecret("--set", $"{key}={value}");
+        }
+    }
+
+    private void AppendWait(ProcessArgumentBuilder args, HelmSettings settings, bool wait)
+    {
+        if (wait)
+        {
+            args.Append(IsHelm4(settings) ? "--wait=watcher" : "--wait");
         }
     }
 

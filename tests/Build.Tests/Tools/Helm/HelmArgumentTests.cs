@@ -70,6 +70,48 @@ public sealed class HelmArgumentTests
     }
 
     [Fact]
+    public void Rollback_to_a_revision_with_everything_on_helm4()
+    {
+        var helm = new HelmFixture(4);
+
+        helm.Runner.Rollback("istiod", helm.Settings(new HelmRollbackSettings
+        {
+            KubeConfig = new FilePath("/home/me/.kube/config"),
+            KubeContext = "kind-mesh",
+            Namespace = "istio-system",
+            Revision = 3,
+            Wait = true,
+            Timeout = TimeSpan.FromMinutes(2),
+        }));
+
+        Assert.Equal(
+            "rollback istiod 3 --kubeconfig \"/home/me/.kube/config\" --kube-context \"kind-mesh\" --namespace istio-system --wait=watcher --timeout 120s",
+            helm.Arguments);
+    }
+
+    [Fact]
+    public void Rollback_to_the_previous_revision_on_helm3_waits_plainly()
+    {
+        var helm = new HelmFixture(3);
+
+        helm.Runner.Rollback("istiod", helm.Settings(new HelmRollbackSettings { Namespace = "istio-system", Wait = true }));
+
+        Assert.Equal("rollback istiod --namespace istio-system --wait", helm.Arguments);
+    }
+
+    [Fact]
+    public void Uninstall_with_everything_on_helm4_and_bare()
+    {
+        var helm = new HelmFixture(4);
+
+        helm.Runner.Uninstall("istiod", helm.Settings(new HelmUninstallSettings { Namespace = "istio-system", IgnoreNotFound = true, Wait = true, Timeout = TimeSpan.FromSeconds(90) }));
+        Assert.Equal("uninstall istiod --namespace istio-system --ignore-not-found --wait=watcher --timeout 90s", helm.Arguments);
+
+        helm.Runner.Uninstall("web", helm.Settings(new HelmUninstallSettings()));
+        Assert.Equal("uninstall web", helm.Arguments);
+    }
+
+    [Fact]
     public void Upgrade_on_helm4_can_leave_server_side_to_helm_or_turn_it_off()
     {
         var helm = new HelmFixture(4);
@@ -107,14 +149,26 @@ public sealed class HelmArgumentTests
     }
 
     [Fact]
-    public void Repo_add_forces_update_and_hides_the_password()
+    public void Repo_add_forces_update_and_gives_the_password_on_standard_input_not_the_command_line()
     {
         var helm = new HelmFixture();
 
         helm.Runner.RepoAdd("istio", "https://charts.example/istio", helm.Settings(new HelmRepoAddSettings { Username = "bot", Password = "s3cret" }));
 
-        Assert.Equal("repo add istio \"https://charts.example/istio\" --force-update --username \"bot\" --password \"s3cret\"", helm.Arguments);
-        Assert.Equal("repo add istio \"https://charts.example/istio\" --force-update --username \"bot\" --password \"[REDACTED]\"", helm.Processes.Last.SafeArguments);
+        Assert.Equal("repo add istio \"https://charts.example/istio\" --force-update --username \"bot\" --password-stdin", helm.Arguments);
+        Assert.Equal("s3cret", System.Text.Encoding.UTF8.GetString(helm.Processes.Last.Settings.StandardInput!.Value.Span));
+        Assert.DoesNotContain(helm.Log.Lines, message => message.Contains("s3cret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Repo_add_without_a_password_leaves_standard_input_alone()
+    {
+        var helm = new HelmFixture();
+
+        helm.Runner.RepoAdd("istio", "https://charts.example/istio", helm.Settings(new HelmRepoAddSettings()));
+
+        Assert.Equal("repo add istio \"https://charts.example/istio\" --force-update", helm.Arguments);
+        Assert.Null(helm.Processes.Last.Settings.StandardInput);
     }
 
     [Fact]
