@@ -3,8 +3,8 @@
 # Prints the median of three of each: a first run on a new cluster (with its proofs, and with proofs=off,
 # which does exactly the installs), a re-run with --proofs=on-change on the converged cluster, --plan on it,
 # and tests/bench/plain.sh (the same installs as plain helm and kubectl commands, on a new cluster); for each
-# the wall time, the API requests and the mutating ones (server-side dry runs included), then the ratios and
-# the simulator's peak memory.
+# the wall time, the API requests, the mutating ones (server-side dry runs included) and, apart, the writes of
+# the run's Lease (one run at a time), then the ratios and the simulator's peak memory.
 # Request counts do not drift with machine load; times do, so compare them on a quiet machine.
 # Usage: tests/bench/run.sh [rounds, default 3]
 set -euo pipefail
@@ -40,8 +40,9 @@ measure() {
   "$@" >"$scratch/run.log" 2>&1 || { cat "$scratch/run.log" >&2; echo "run.sh: $label failed" >&2; exit 1; }
   end=$(date +%s.%N)
   after=$(wc -l <"$scratch/requests.jsonl")
-  mutating=$(tail -n +"$((before + 1))" "$scratch/requests.jsonl" | grep -cE '"verb":"(POST|PUT|PATCH|DELETE)"' || true)
-  echo "$label $(echo "$end - $start" | bc) $((after - before)) $mutating" >>"$scratch/figures"
+  mutating=$(tail -n +"$((before + 1))" "$scratch/requests.jsonl" | grep -E '"verb":"(POST|PUT|PATCH|DELETE)"' | grep -vc '/leases/' || true)
+  lease=$(tail -n +"$((before + 1))" "$scratch/requests.jsonl" | grep -E '"verb":"(POST|PUT|PATCH|DELETE)"' | grep -c '/leases/' || true)
+  echo "$label $(echo "$end - $start" | bc) $((after - before)) $mutating $lease" >>"$scratch/figures"
 }
 
 pipeline() { "$root/build.sh" --kubeconfig="$scratch/kubeconfig" --chart-dir="$root/tests/charts" "$@"; }
@@ -61,7 +62,7 @@ done
 stop
 
 median() { grep "^$1 " "$scratch/figures" | awk -v column="$2" '{ print $column }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-printf '%-34s %8s %9s %9s\n' "median of $rounds" "wall" "requests" "mutating"
+printf '%-34s %8s %9s %9s %6s\n' "median of $rounds" "wall" "requests" "mutating" "lease"
 for label in first first-installs rerun plan plain; do
   case $label in
     first) name="first run (proofs=always)" ;;
@@ -70,7 +71,7 @@ for label in first first-installs rerun plan plain; do
     plan) name="--plan on the converged cluster" ;;
     plain) name="plain helm + kubectl (plain.sh)" ;;
   esac
-  printf '%-34s %7.2fs %9d %9d\n' "$name" "$(median "$label" 2)" "$(median "$label" 3)" "$(median "$label" 4)"
+  printf '%-34s %7.2fs %9d %9d %6d\n' "$name" "$(median "$label" 2)" "$(median "$label" 3)" "$(median "$label" 4)" "$(median "$label" 5)"
 done
 echo "simulator peak memory over a first run, a re-run and a plan: $(sort -n "$scratch/memory" | tail -1 | awk '{ printf "%.1f MB", $1 / 1024 }')"
 ratio() { echo "scale=2; $(median "$1" 2) / $(median "$2" 2)" | bc; }
