@@ -25,7 +25,10 @@ public sealed class TransientFaultTests
         Assert.True(first.ExitCode == 0, first.ToString());
         var faulted = ours.Count(request => request.Fault is not null);
         Assert.InRange(faulted, ours.Count * 0.15, ours.Count * 0.25);
-        Assert.Contains($"The cluster answered {faulted} request(s) with a transient failure; each was tried again", first.Output, StringComparison.Ordinal);
+        // The line is written at teardown; the lease's release comes after it and may meet a fault of its own.
+        var said = System.Text.RegularExpressions.Regex.Match(first.Output, @"The cluster answered (\d+) request\(s\) with a transient failure; each was tried again");
+        Assert.True(said.Success, first.ToString());
+        Assert.InRange(int.Parse(said.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Math.Max(1, faulted - 3), faulted);
         Assert.Contains("helm met a transient failure (Error: ", first.Output, StringComparison.Ordinal);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Empty(second.Writes);
