@@ -40,8 +40,8 @@ measure() {
   "$@" >"$scratch/run.log" 2>&1 || { cat "$scratch/run.log" >&2; echo "run.sh: $label failed" >&2; exit 1; }
   end=$(date +%s.%N)
   after=$(wc -l <"$scratch/requests.jsonl")
-  mutating=$(tail -n +"$((before + 1))" "$scratch/requests.jsonl" | grep -E '"verb":"(POST|PUT|PATCH|DELETE)"' | grep -vc '/leases/' || true)
-  lease=$(tail -n +"$((before + 1))" "$scratch/requests.jsonl" | grep -E '"verb":"(POST|PUT|PATCH|DELETE)"' | grep -c '/leases/' || true)
+  mutating=$(tail -n +"$((before + 1))" "$scratch/requests.jsonl" | grep -E '"verb":"(POST|PUT|PATCH|DELETE)"' | grep -vc '/leases' || true)
+  lease=$(tail -n +"$((before + 1))" "$scratch/requests.jsonl" | grep -E '"verb":"(POST|PUT|PATCH|DELETE)"' | grep -c '/leases' || true)
   echo "$label $(echo "$end - $start" | bc) $((after - before)) $mutating $lease" >>"$scratch/figures"
 }
 
