@@ -86,7 +86,7 @@ public static class ClusterConnection
             timeout.CancelAfter(TimeSpan.FromSeconds(15));
             response = await cluster.SendAsync(HttpMethod.Get, "/api/v1/namespaces?limit=1", null, timeout.Token, connectionFailures: false);
         }
-        catch (HttpRequestException e) when (Find<AuthenticationException>(e) is { } tls)
+        catch (HttpRequestException e) when (TransientFailures.Find<AuthenticationException>(e) is { } tls)
         {
             throw new ClusterUnreachableException(
                 $"The API server of {target} presented a certificate this client rejects ({tls.Message}). " +
@@ -94,7 +94,7 @@ public static class ClusterConnection
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancel.IsCancellationRequested)
         {
-            var why = Find<SocketException>(e)?.Message ?? (e is OperationCanceledException ? "no answer within 15 s" : e.Message);
+            var why = TransientFailures.Find<SocketException>(e)?.Message ?? (e is OperationCanceledException ? "no answer within 15 s" : e.Message);
             throw new ClusterUnreachableException(
                 $"Cannot reach the API server of {target}: {why}. Is the cluster running (`kubectl --context {target.Context} cluster-info`)? {Rehearse}");
         }
@@ -137,18 +137,4 @@ public static class ClusterConnection
         kubeconfig is not null ? [kubeconfig]
         : variable is { Length: > 0 } ? [.. variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)]
         : [Path.Combine(home, ".kube", "config")];
-
-    private static T? Find<T>(Exception? e)
-        where T : Exception
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
 }

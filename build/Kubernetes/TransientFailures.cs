@@ -84,7 +84,8 @@ public static class TransientFailures
         return wait is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, 0, longest.Ticks)) : null;
     }
 
-    private static T? Find<T>(Exception? e)
+    /// <summary>The first exception of type <typeparamref name="T"/> in <paramref name="e"/>'s chain of inner exceptions.</summary>
+    internal static T? Find<T>(Exception? e)
         where T : Exception
     {
         for (; e is not null; e = e.InnerException)
