@@ -53,7 +53,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     public Releases Releases => _releases ??= new Releases(Cluster, Helm(), Charts, Settings, Record, Information, () => ScratchDirectory, Environment.GetEnvironmentVariable("HELM_DRIVER"), Cluster.Progress);
 
     /// <summary>Our own objects (manifests/), converged through the door.</summary>
-    public Objects Objects => _objects ??= new Objects(Cluster, Record, Information, Path.Combine(RepositoryRoot, "manifests"), Settings.Plan, Settings.WaitTimeout);
+    public Objects Objects => _objects ??= new Objects(Cluster, Record, Information, ManifestsDirectory, Settings.Plan, Settings.WaitTimeout);
 
     public ProofRunner Proofs => _proofs ??= new ProofRunner(Settings.Proofs, Settings.Plan, Record, Information);
 
@@ -123,7 +123,10 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     public GatewayHosts? KnownHosts => _hosts is { IsCompletedSuccessfully: true } hosts ? hosts.Result : null;
 
     /// <summary>A file of ours under <c>manifests/</c>.</summary>
-    public string Manifest(string relativePath) => Path.Combine(RepositoryRoot, "manifests", relativePath);
+    public string Manifest(string relativePath) => Path.Combine(ManifestsDirectory, relativePath);
+
+    /// <summary>Where our YAML lives: <c>manifests/</c> under the repository.</summary>
+    public string ManifestsDirectory => Path.Combine(RepositoryRoot, "manifests");
 
     /// <summary>istioctl settings aimed at the configured cluster (kubeconfig, context).</summary>
     public T Istioctl<T>(T settings)

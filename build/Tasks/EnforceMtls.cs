@@ -69,8 +69,8 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
         var outsideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-outside", ["sidecar.istio.io/inject"] = "false" };
         var insideLabels = new Dictionary<string, string> { ["app"] = "mtls-probe-inside" };
         var results = await Task.WhenAll(
-            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-outside", ns, outsideLabels, "outside", url, context.Settings.Image),
-            ProbeJob.RunAsync(context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mtls-probe-inside", ns, insideLabels, "inside", url, context.Settings.Image));
+            ProbeJob.RunAsync(context.Cluster, context.ManifestsDirectory, context.Settings.WaitTimeout, "mtls-probe-outside", ns, outsideLabels, "outside", url, context.Settings.Image),
+            ProbeJob.RunAsync(context.Cluster, context.ManifestsDirectory, context.Settings.WaitTimeout, "mtls-probe-inside", ns, insideLabels, "inside", url, context.Settings.Image));
         var (outside, inside) = (results[0], results[1]);
         var shown = $"{Outside}: {outside.Shown()}; {Inside}: {inside.Shown()}";
         context.Log.Information("{0}: {1}", Outside, outside.Shown());

@@ -85,7 +85,7 @@ public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
     private static async Task<string> MutualTlsMetricsAsync(BuildContext context, string ns)
     {
         var traffic = await ProbeJob.RunAsync(
-            context.Cluster, context.Manifest(string.Empty), context.Settings.WaitTimeout, "mesh-traffic", ns, new Dictionary<string, string> { ["app"] = "mesh-traffic" }, "traffic", $"http://mailhog.{ns}.svc.cluster.local:8025/", context.Settings.Image);
+            context.Cluster, context.ManifestsDirectory, context.Settings.WaitTimeout, "mesh-traffic", ns, new Dictionary<string, string> { ["app"] = "mesh-traffic" }, "traffic", $"http://mailhog.{ns}.svc.cluster.local:8025/", context.Settings.Image);
         if (!traffic.Succeeded)
         {
             throw new InvalidOperationException($"VerifyDashboards: the requests to MailHog from inside the mesh failed, so there is nothing to measure: {traffic.Describe()}");
