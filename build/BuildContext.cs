@@ -85,7 +85,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
             throw;
         }
 
-        cluster.Progress = new Progress(Information, Settings.ProgressInterval);
+        cluster.Progress = new Progress(Information, Settings.ProgressInterval, StatusLine is { } live ? live.Show : null);
         cluster.RetryLog = line => Log.Verbose("{0}", line);
         _cluster = cluster;
     }

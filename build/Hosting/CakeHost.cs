@@ -105,7 +105,7 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
 
         var colours = _output is null && Colours.Allowed();
         IConsole console = _output is not null ? new TextWriterConsole(_output, _error!)
-            : colours ? new CakeConsole(environment)
+            : colours ? new StatusLineConsole(new CakeConsole(environment))
             : new TextWriterConsole(Console.Out, Console.Error);
         var ansiConsole = CreateAnsiConsole(colours);
         var log = new CakeBuildLog(console, arguments.Verbosity);
@@ -131,6 +131,10 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
         try
         {
             context = createContext(cakeContext);
+            if (context is FrostingContext frosting)
+            {
+                frosting.StatusLine = console as StatusLineConsole;
+            }
         }
         catch (InvalidInputException exception)
         {

@@ -40,7 +40,7 @@ public static class SettingsCatalog
         new("tracing-sampling", "100", "percentage of requests traced (0-100)", Checks.Percentage),
         new("helm-timeout", "10m", "how long one helm install or upgrade may take", Checks.Duration),
         new("wait-timeout", "5m", "how long to wait for a resource to become ready", Checks.Duration),
-        new("progress-interval", "10s", "how often a long wait (helm, a resource becoming ready) says what it awaits, for how long and what it saw last", Checks.Duration),
+        new("progress-interval", "10s", "how often a long wait (helm, a resource becoming ready) logs what it awaits, for how long and what it saw last (a terminal gets a live line instead)", Checks.Duration),
         new("lock-timeout", "5m", "how long to wait for another run on the same cluster to finish (its Lease kube-system/mesh-build) before failing", Checks.Duration),
         new("proofs", "always", "when tasks prove their result: always, on-change (the mTLS and traffic proofs only when the run changed something) or off", Checks.OneOf("always", "on-change", "off")),
         new("plan", "false", "compare what the run would install with the cluster and print the difference per task; changes nothing", Checks.Boolean),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Mesh.ClusterSimulator;
 
 namespace Mesh.EndToEnd.Tests;
@@ -22,6 +23,23 @@ public sealed class ProgressTests
     }
 
     [Fact]
+    public async Task On_a_terminal_a_wait_is_one_live_line_redrawn_in_place_between_whole_log_lines()
+    {
+        await using var mesh = await SimulatedMesh.StartAsync();
+        mesh.Cluster.Faults.Add(FaultRule.Delay(TimeSpan.FromSeconds(3), "/api/v1/namespaces/istio-system/secrets", "POST", times: 1));
+
+        // script(1) gives build.sh a pseudo-terminal, as a person's shell does; its typescript is what they saw.
+        var (exitCode, screen) = await RunOnTerminalAsync(mesh, "--target=InstallIstioInit");
+
+        Assert.True(exitCode == 0, screen);
+        Assert.Matches(@"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] helm is installing istio-system/istio-base \(base-\S+\) and waiting for it: [1-9] s so far", screen);
+        // The log line that ends the wait starts on an erased line, whole.
+        Assert.Matches(@"\r\u001b\[2K\u001b\[[0-9;]+mistio-system/istio-base: installed base-", screen);
+        // No plain progress lines on a terminal: every mention of the wait is on the live line, after a spinner.
+        Assert.DoesNotMatch(@"(^|\n)helm is installing", screen);
+    }
+
+    [Fact]
     public async Task Without_slow_waits_there_are_no_progress_lines()
     {
         await using var mesh = await SimulatedMesh.StartAsync();
@@ -30,5 +48,28 @@ public sealed class ProgressTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain("so far", run.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Screen)> RunOnTerminalAsync(SimulatedMesh mesh, params string[] args)
+    {
+        string[] words = [Path.Combine(SimulatedMesh.RepositoryRoot, "build.sh"), $"--kubeconfig={mesh.Kubeconfig}", $"--chart-dir={mesh.ChartDirectory}", .. args];
+        var command = string.Join(' ', words.Select(word => $"'{word}'"));
+        var typescript = Path.Combine(mesh.WorkingDirectory, "typescript");
+        var start = new ProcessStartInfo("script", ["--quiet", "--return", "--command", command, typescript])
+        {
+            WorkingDirectory = mesh.WorkingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["TERM"] = "xterm";
+        start.Environment.Remove("NO_COLOR");
+        start.Environment.Remove("GITHUB_ACTIONS");
+        using var process = Process.Start(start)!;
+        var drained = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        await drained;
+        return (process.ExitCode, await File.ReadAllTextAsync(typescript));
     }
 }
