@@ -12,7 +12,7 @@ public static class SettingsCatalog
 
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
-        new("kubeconfig", string.Empty, "kubeconfig file; empty means $KUBECONFIG, then ~/.kube/config", Checks.ExistingFile(optional: true), IsPath: true),
+        new("kubeconfig", string.Empty, "kubeconfig file; empty means $KUBECONFIG (several files merged as kubectl merges them), then ~/.kube/config", Checks.ExistingFile(optional: true), IsPath: true),
         new("context", string.Empty, "kube context to use; empty means the kubeconfig's current context", Checks.Any),
         new("istio-version", "1.31.1", "Istio version; also the version of the base, istiod and gateway charts", Checks.SemanticVersion()),
         new("istio-revision", string.Empty, "istiod revision (e.g. 1-31-1) for canary upgrades; empty installs revision-less", Checks.DnsLabel(optional: true)),

@@ -32,13 +32,72 @@ public sealed class ClusterConnectionTests : IDisposable
     }
 
     [Fact]
-    public void The_first_existing_file_of_KUBECONFIG_is_read()
+    public void Files_of_KUBECONFIG_that_do_not_exist_are_passed_over()
     {
         var file = _root.Write("b/config", TwoContexts);
 
-        using var cluster = ClusterConnection.Open(null, "staging", $"{Path.Combine(_root.Path, "a/none")}{Path.PathSeparator}{file}", _root.Path);
+        using var cluster = ClusterConnection.Open(null, "staging", Variable("a/none", "b/config"), _root.Path);
 
         Assert.Equal(new ClusterTarget(file, "staging", "https://127.0.0.1:6443"), cluster.Target);
+    }
+
+    [Fact]
+    public void Several_files_are_merged_as_kubectl_merges_them_the_first_to_name_an_entry_winning()
+    {
+        _root.Write("a/config", TwoContexts);
+        var second = _root.Write("b/config", """
+            apiVersion: v1
+            kind: Config
+            current-context: staging
+            clusters:
+            - name: kind-mesh
+              cluster: { server: "https://10.0.0.1:6443" }
+            - name: lab
+              cluster: { server: "https://10.0.0.2:6443" }
+            users:
+            - name: admin
+              user: { token: xyz }
+            contexts:
+            - name: staging
+              context: { cluster: lab, user: admin }
+            - name: lab
+              context: { cluster: lab, user: admin }
+            """);
+
+        // The first file sets no current context: the second's is taken, and so is its context "lab"...
+        using var current = ClusterConnection.Open(null, null, Variable("a/config", "b/config"), _root.Path);
+        using var lab = ClusterConnection.Open(null, "lab", Variable("a/config", "b/config"), _root.Path);
+
+        // ...but "staging" and the cluster "kind-mesh" are the first file's, which named them first.
+        Assert.Equal(new ClusterTarget(Path.Combine(_root.Path, "a/config"), "staging", "https://127.0.0.1:6443"), current.Target);
+        Assert.Equal(new ClusterTarget(second, "lab", "https://10.0.0.2:6443"), lab.Target);
+    }
+
+    [Fact]
+    public void A_relative_certificate_path_is_read_beside_the_file_that_names_it()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=kubernetes", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        _root.Write("b/certs/ca.crt", ca.ExportCertificatePem());
+        _root.Write("a/config", TwoContexts);
+        _root.Write("b/config", """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: lab
+              cluster: { server: "https://10.0.0.2:6443", certificate-authority: certs/ca.crt }
+            users:
+            - name: lab-admin
+              user: { token: xyz }
+            contexts:
+            - name: lab
+              context: { cluster: lab, user: lab-admin }
+            """);
+
+        using var cluster = ClusterConnection.Open(null, "lab", Variable("a/config", "b/config"), _root.Path);
+
+        Assert.Equal("https://10.0.0.2:6443", cluster.Target.Server);
     }
 
     [Fact]
@@ -63,4 +122,6 @@ public sealed class ClusterConnectionTests : IDisposable
     }
 
     public void Dispose() => _root.Dispose();
+
+    private string Variable(params string[] files) => string.Join(Path.PathSeparator, files.Select(file => Path.Combine(_root.Path, file)));
 }
