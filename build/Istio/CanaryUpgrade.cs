@@ -82,7 +82,7 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
             return;
         }
 
-        await objects.RestartAsync(ns, deployment, $"its pods run the proxy of {string.Join(", ", behind.Select(found => found ?? "no revision"))}; tag {Tag} points at {revision}");
+        await objects.RestartAsync(ns, deployment, $"its pods run the proxy of {string.Join(", ", behind.Select(found => found ?? "no revision"))}, not of {revision}, tag {Tag}'s revision");
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class PromoteCanary : AsyncFrostingTask<BuildContext>
         }
         var gateway = Components.Gateway;
         await canary.RestartOntoAsync(state.Wanted, gateway.Namespace, gateway.Deployment!, MeshLayout.GatewayPods);
-        canary.Step(Components.Istiod.ReleaseFor(state.Wanted), context.Settings.Plan ? Outcome.WouldChange : Outcome.Changed, $"promoted: the only istiod revision; tag {state.Tag}, MailHog and the gateway on it");
+        canary.Step(Components.Istiod.ReleaseFor(state.Wanted), context.Settings.Plan ? Outcome.WouldChange : Outcome.Changed, $"{(context.Settings.Plan ? "would be promoted" : "promoted")}: the only istiod revision; tag {state.Tag}, MailHog and the gateway on it");
         await context.Proofs.RunAsync($"revision tag {state.Tag} is on {state.Wanted}, the only revision", ProofCost.ReadOnly, () => RequirePromotedAsync(context));
     }
 

@@ -29,7 +29,7 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
         Assert.Contains($"canary step 2: install istiod-{New} beside istiod-{Old} (InstallIstio)", planned.Output, StringComparison.Ordinal);
         Assert.Contains($"canary step 3: point revision tag prod at {New} (from {Old})", planned.Output, StringComparison.Ordinal);
         Assert.Contains($"istio-system/istiod-{New}: install istiod-{CanaryUpgrade.To}", planned.Output, StringComparison.Ordinal);
-        Assert.Contains("deployment.apps/mailhog in mailhog: restart (its pods run the proxy of 1-30-3", planned.Output, StringComparison.Ordinal);
+        Assert.Contains("deployment.apps/mailhog in mailhog: restart (its pods run the proxy of 1-30-3, not of 1-31-0-rc-0", planned.Output, StringComparison.Ordinal);
         Assert.Contains($"istio-system/istiod-{Old}: remove (promoted", planned.Output, StringComparison.Ordinal);
     }
 
