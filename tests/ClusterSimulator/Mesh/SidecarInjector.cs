@@ -64,6 +64,10 @@ public static class SidecarInjector
         Containers(pod, "containers").Concat(Containers(pod, "initContainers"))
             .Any(c => (string?)c["name"] == ProxyContainer);
 
+    /// <summary>The image of the pod's <c>istio-proxy</c> (container or native sidecar); null for a pod without one.</summary>
+    public static string? ProxyImageOf(JsonObject pod) =>
+        (string?)Containers(pod, "containers").Concat(Containers(pod, "initContainers")).FirstOrDefault(c => (string?)c["name"] == ProxyContainer)?["image"];
+
     /// <summary>Mutates <paramref name="pod"/> as <paramref name="injector"/>'s istiod does.</summary>
     public static void Inject(JsonObject pod, Injector injector)
     {
