@@ -131,7 +131,7 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
     }
 
     /// <summary>
-    /// Runs a task's proofs. When one fails while another revision is still installed beside the canary's, the
+    /// Runs a task's proofs. When one fails while the canary's revision runs beside another one, the
     /// canary is rolled back (<see cref="RollBackAsync"/>) and the task fails naming the proof and what was undone.
     /// </summary>
     public async Task ProveAsync(string task, string mailHogNamespace, Func<Task> prove)
@@ -144,7 +144,7 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
         catch (Exception failure) when (!plan && failure is not OperationCanceledException)
         {
             var state = await ReadAsync();
-            if (!state.InCanary)
+            if (!state.SideBySide)
             {
                 throw;
             }

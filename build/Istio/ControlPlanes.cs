@@ -13,6 +13,9 @@ public sealed record ControlPlanes(string Wanted, string Tag, IReadOnlyList<stri
     /// <summary>Another revision runs beside (or instead of) the wanted one: the run is, or starts, a canary.</summary>
     public bool InCanary => Old.Count > 0;
 
+    /// <summary>The wanted revision runs beside another one: what a failed proof rolls back.</summary>
+    public bool SideBySide => InCanary && Installed.Contains(Wanted);
+
     /// <summary>The revision the wanted one replaces; the tag's when it is on an old one.</summary>
     public string? Replaced => Tagged is { } tagged && tagged != Wanted ? tagged : Old.LastOrDefault();
 

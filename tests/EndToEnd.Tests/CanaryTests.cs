@@ -111,7 +111,7 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
     }
 }
 
-/// <summary>Issue 15: a canary whose mTLS proof fails is rolled back.</summary>
+/// <summary>Issue 15: a canary whose mTLS proof fails (its proxies' handshakes are broken) is rolled back.</summary>
 [Trait("Category", "EndToEnd")]
 public sealed class CanaryRollbackTests(FailedCanary canary, ITestOutputHelper output) : IClassFixture<FailedCanary>
 {
@@ -142,5 +142,13 @@ public sealed class CanaryRollbackTests(FailedCanary canary, ITestOutputHelper o
         Assert.Equal([$"istiod-{Old}"], canary.Releases().Where(release => release.StartsWith("istiod", StringComparison.Ordinal)));
         Assert.DoesNotContain(canary.Webhooks(), webhook => webhook.Contains(New, StringComparison.Ordinal));
         Assert.Contains($"{Old},{New}", canary.RevisionsSeen);
+    }
+
+    [PublishedChartsFact]
+    public void After_the_rollback_the_old_revision_proves_mTLS_again()
+    {
+        Assert.Equal(1, canary.Upgraded.ExitCode);
+        Assert.True(canary.Afterwards.ExitCode == 0, canary.Afterwards.ToString());
+        Assert.Contains("proof plaintext from outside the mesh and mutual TLS from inside: proven", canary.Afterwards.Output, StringComparison.Ordinal);
     }
 }

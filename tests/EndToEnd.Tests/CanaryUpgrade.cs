@@ -142,12 +142,20 @@ public sealed class PromotedCanary : CanaryUpgrade
     }
 }
 
-/// <summary>A canary whose mTLS proof fails: the new revision's proxies cannot complete a handshake.</summary>
+/// <summary>
+/// A canary whose mTLS proof fails: the new revision's proxies cannot complete a handshake, the old one's can.
+/// After the rollback, EnforceMtls alone, at the old version, proves the mesh serves again.
+/// </summary>
 public sealed class FailedCanary : CanaryUpgrade
 {
+    public PipelineRun Afterwards { get; private set; } = null!;
+
     protected override Task BeforeUpgradeAsync()
     {
-        Mesh.Cluster.MeshOptions.MutualTlsHandshake = false;
+        Mesh.Cluster.MeshOptions.ProxyFailingMutualTls = $"docker.io/istio/proxyv2:{To}";
         return Task.CompletedTask;
     }
+
+    protected override async Task AfterUpgradeAsync() =>
+        Afterwards = await Task.Run(() => Mesh.Run([.. Arguments(From), "--target=EnforceMtls", "--exclusive"]));
 }

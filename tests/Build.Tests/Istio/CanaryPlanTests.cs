@@ -42,6 +42,7 @@ public sealed class CanaryPlanTests
         var state = new ControlPlanes("1-31-0-rc-0", "prod", ["1-30-3"], "1-30-3");
 
         Assert.True(state.InCanary);
+        Assert.False(state.SideBySide);
         Assert.False(state.WantedHoldsTag);
         Assert.Equal("1-30-3", state.Replaced);
         var steps = state.Steps();
@@ -61,6 +62,7 @@ public sealed class CanaryPlanTests
         var state = new ControlPlanes("1-31-0", "prod", ["1-30-3", "1-31-0"], "1-31-0");
 
         Assert.True(state.InCanary);
+        Assert.True(state.SideBySide);
         Assert.True(state.WantedHoldsTag);
         Assert.Equal("1-30-3", state.Replaced);
         var steps = state.Steps();
