@@ -12,6 +12,9 @@ namespace Mesh.Build.Kubernetes;
 /// </summary>
 public sealed class Objects(Cluster cluster, RunRecord record, Action<string> log, string manifests, bool plan, TimeSpan waitTimeout)
 {
+    // What `kubectl rollout restart` sets on a pod template.
+    private const string RestartedAt = "kubectl.kubernetes.io/restartedAt";
+
     /// <summary>How logs and plans name an object: <c>gateway.networking.istio.io/mesh-gateway in istio-ingress</c>.</summary>
     public static string Describe(JsonObject obj)
     {
@@ -125,8 +128,6 @@ public sealed class Objects(Cluster cluster, RunRecord record, Action<string> lo
         await cluster.DeleteAsync((string)live["apiVersion"]!, (string)live["kind"]!, (string)live["metadata"]!["name"]!, (string?)live["metadata"]?["namespace"]);
         Record(what, Outcome.Changed, $"removed ({why})");
     }
-
-    private const string RestartedAt = "kubectl.kubernetes.io/restartedAt";
 
     private Outcome Record(string what, Outcome outcome, string detail)
     {
