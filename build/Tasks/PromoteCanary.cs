@@ -19,7 +19,6 @@ public sealed class PromoteCanary : AsyncFrostingTask<BuildContext>
     {
         if (context.Settings.UpgradeStrategy != UpgradeStrategy.Canary)
         {
-            context.Record.Add(new Item("canary", "promotion", Outcome.Skipped, "upgrade-strategy is in-place: istiod is upgraded where it runs"));
             context.Log.Information("upgrade-strategy is in-place: istiod is upgraded where it runs, there is no canary to promote");
             return;
         }

@@ -73,9 +73,12 @@ public abstract class CanaryUpgrade : IAsyncLifetime
             while (!stop.IsCancellationRequested)
             {
                 var revisions = string.Join(",", IstiodRevisions(Mesh.Cluster.Store));
-                if (seen.Count == 0 || seen[^1] != revisions)
+                lock (seen)
                 {
-                    seen.Add(revisions);
+                    if (seen.Count == 0 || seen[^1] != revisions)
+                    {
+                        seen.Add(revisions);
+                    }
                 }
 
                 await Task.Delay(100);
@@ -84,8 +87,22 @@ public abstract class CanaryUpgrade : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         var run = await Task.Run(() => Mesh.Run([.. args, $"--report={report}"]));
         UpgradeTook = clock.Elapsed;
+        // A removed istiod's pods go with its Deployment, collected in the background: watched until one revision is left.
+        for (var settle = Stopwatch.StartNew(); settle.Elapsed < TimeSpan.FromSeconds(30) && Last().Contains(',', StringComparison.Ordinal);)
+        {
+            await Task.Delay(100);
+        }
+
         await stop.CancelAsync();
         await watcher;
+        string Last()
+        {
+            lock (seen)
+            {
+                return seen.Count == 0 ? string.Empty : seen[^1];
+            }
+        }
+
         RevisionsSeen = seen;
         return new ReportedRun(
             run,
