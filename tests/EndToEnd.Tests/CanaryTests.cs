@@ -95,6 +95,7 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
     {
         Assert.True(canary.Upgraded.ExitCode == 0, canary.Upgraded.ToString());
         Assert.DoesNotContain($"istiod-{Old}", canary.Releases());
+        Assert.Contains($"mutatingwebhookconfiguration.admissionregistration.k8s.io/istio-revision-tag-{Old}-leftover: removed (left behind by the uninstall of istiod-{Old} (istio/istio#58447))", canary.Upgraded.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(canary.Webhooks(), webhook => webhook.Contains(Old, StringComparison.Ordinal));
         Assert.Empty(canary.Mesh.Kubectl("get", "mutatingwebhookconfiguration,validatingwebhookconfiguration", "-l", $"istio.io/rev={Old}", "-o", "name").Trim());
         // The base chart's default validator follows the tag's revision.

@@ -148,7 +148,26 @@ public sealed class PromotedCanary : CanaryUpgrade
 
     public ReportedRun Rerun { get; private set; } = null!;
 
-    protected override async Task BeforeUpgradeAsync() => Planned = await Task.Run(() => Mesh.Run([.. Arguments(To), "--plan"]));
+    protected override async Task BeforeUpgradeAsync()
+    {
+        Planned = await Task.Run(() => Mesh.Run([.. Arguments(To), "--plan"]));
+
+        // What istio/istio#58447 leaves after `helm uninstall`: a webhook of the old release's that its manifest no
+        // longer lists (the simulated helm removes what a manifest lists, so it is made here, as the bug leaves it).
+        Mesh.KubectlApply($"""
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: MutatingWebhookConfiguration
+            metadata:
+              name: istio-revision-tag-{OldRevision}-leftover
+              labels:
+                istio.io/rev: {OldRevision}
+              annotations:
+                meta.helm.sh/release-name: istiod-{OldRevision}
+            webhooks: []
+            """);
+    }
+
+    private static string OldRevision => Build.Istio.MeshLayout.RevisionOf(From);
 
     protected override async Task AfterUpgradeAsync()
     {
