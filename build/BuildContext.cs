@@ -25,6 +25,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
     private Releases? _releases;
     private Objects? _objects;
     private ProofRunner? _proofs;
+    private CanaryUpgrade? _canary;
     private DirectoryInfo? _scratch;
     private RunLease? _lease;
     private Task<GatewayAddress>? _gateway;
@@ -54,6 +55,15 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
 
     /// <summary>Our own objects (manifests/), converged through the door.</summary>
     public Objects Objects => _objects ??= new Objects(Cluster, Record, Information, ManifestsDirectory, Settings.Plan, Settings.WaitTimeout);
+
+    /// <summary>The moves of a canary upgrade; only with upgrade-strategy=canary.</summary>
+    public CanaryUpgrade Canary => _canary ??= Settings is { UpgradeStrategy: UpgradeStrategy.Canary, IstioRevision: { } revision, RevisionTag: { } tag }
+        ? new CanaryUpgrade(Cluster, Releases, Objects, Record, Information, revision, tag, Settings.Plan)
+        : throw new InvalidOperationException("A canary upgrade needs upgrade-strategy=canary; this run upgrades in place.");
+
+    /// <summary>A task's proofs; with upgrade-strategy=canary, a failed one rolls a canary in progress back (<see cref="CanaryUpgrade.ProveAsync"/>).</summary>
+    public Task ProveAsync(string task, Func<Task> prove) =>
+        Settings.UpgradeStrategy == UpgradeStrategy.Canary ? Canary.ProveAsync(task, Settings.MailHogNamespace, prove) : prove();
 
     public ProofRunner Proofs => _proofs ??= new ProofRunner(Settings.Proofs, Settings.Plan, Record, Information);
 
@@ -149,6 +159,7 @@ public sealed class BuildContext(ICakeContext context, MeshSettings settings, st
         _cluster = null;
         _releases = null;
         _objects = null;
+        _canary = null;
     }
 
     /// <summary>Reads the settings from mesh.yaml, MESH_* variables and the remaining arguments; throws on bad input.</summary>

@@ -51,17 +51,22 @@ public sealed partial class ChartResolver(Helm helm, MeshSettings settings, Acti
         }
     }
 
-    public ResolvedChart Resolve(string id)
+    public ResolvedChart Resolve(string id) => Resolve(id, null);
+
+    /// <summary>The chart at <paramref name="version"/> rather than the settings' (a release that stays at its own, such as a canary's old istiod); null is the settings'.</summary>
+    public ResolvedChart Resolve(string id, string? version)
     {
         lock (_gate)
         {
-            if (!_resolved.TryGetValue(id, out var chart))
+            var key = version is null ? id : $"{id}@{version}";
+            if (!_resolved.TryGetValue(key, out var chart))
             {
                 var source = settings.Charts.TryGetValue(id, out var found)
                     ? found
                     : throw new ArgumentException($"No chart is known by the id '{id}'.", nameof(id));
+                source = version is null ? source : source with { Version = version };
                 chart = settings.ChartDirectory is { } directory ? FromDirectory(source, directory) : FromRepository(source);
-                _resolved[id] = chart;
+                _resolved[key] = chart;
             }
 
             return chart;

@@ -7,8 +7,11 @@ using Mesh.Build.Settings;
 
 namespace Mesh.Build.Charts;
 
-/// <summary>A helm release as we want it: which component (its chart, namespace), under which release name, with which values.</summary>
-public sealed record ReleaseSpec(Component Component, string Release, JsonObject Values)
+/// <summary>
+/// A helm release as we want it: which component (its chart, namespace), under which release name, with which
+/// values; at <paramref name="ChartVersion"/> when it stays at a chart of its own, else at the settings' version.
+/// </summary>
+public sealed record ReleaseSpec(Component Component, string Release, JsonObject Values, string? ChartVersion = null)
 {
     public string Namespace => Component.Namespace;
 
@@ -41,6 +44,32 @@ public sealed class Releases(
         return record;
     }
 
+    /// <summary>Every release of <paramref name="component"/> in its namespace: its own, and for istiod, one per revision.</summary>
+    public async Task<IReadOnlyList<string>> InstalledAsync(Component component)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        var names = await ReleaseRecord.NamesAsync(cluster, component.Namespace, helmDriver);
+        return [.. names.Where(name => name == component.Release || (component.Revisioned && name.StartsWith($"{component.Release}-", StringComparison.Ordinal)))];
+    }
+
+    /// <summary><c>helm uninstall</c> of a release, recorded with why; in a plan, recorded as what would happen.</summary>
+    public Outcome Uninstall(string release, string ns, string why)
+    {
+        var name = $"{ns}/{release}";
+        if (settings.Plan)
+        {
+            return Record(name, Outcome.WouldChange, $"remove ({why})");
+        }
+
+        _records.TryRemove(name, out _);
+        using (progress.Start(elapsed => $"helm is removing {name}: {Progress.Elapsed(elapsed)} so far"))
+        {
+            helm.Uninstall(release, ns, settings.HelmTimeout);
+        }
+
+        return Record(name, Outcome.Changed, $"removed ({why})");
+    }
+
     /// <summary>Whether the release is deployed from the chart and version the settings ask for (the chart need not be looked up then).</summary>
     public async Task<bool> IsAtWantedChartAsync(Component component)
     {
@@ -61,7 +90,7 @@ public sealed class Releases(
         }
 
         var source = settings.Charts[spec.Component.Id];
-        var wanted = $"{source.Chart}-{source.Version}";
+        var wanted = $"{source.Chart}-{spec.ChartVersion ?? source.Version}";
         var current = await ReadAsync(spec.Release, spec.Namespace);
         if (current is { IsPending: true })
         {
@@ -107,7 +136,7 @@ public sealed class Releases(
                 : Record(spec, Outcome.WouldChange, $"upgrade to {wanted} ({string.Join("; ", [.. reasons, .. await UpgradeChangesAsync(spec)])})");
         }
 
-        var chart = charts.Resolve(spec.Component.Id);
+        var chart = charts.Resolve(spec.Component.Id, spec.ChartVersion);
         var valuesFile = Path.Combine(scratch(), $"{spec.Namespace}-{spec.Release}-values.json");
         await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
         // Drift is a person's edit (kubectl owns the field now): taking it back needs force under server-side apply.
@@ -192,7 +221,7 @@ public sealed class Releases(
     /// <summary>For a plan: what an upgrade would change in the live objects, from the wanted chart rendered with the wanted values.</summary>
     private async Task<IReadOnlyList<string>> UpgradeChangesAsync(ReleaseSpec spec)
     {
-        var chart = charts.Resolve(spec.Component.Id);
+        var chart = charts.Resolve(spec.Component.Id, spec.ChartVersion);
         var valuesFile = Path.Combine(scratch(), $"{spec.Namespace}-{spec.Release}-plan-values.json");
         await File.WriteAllTextAsync(valuesFile, spec.Values.ToJsonString());
         var rendered = helm.Template(spec.Release, spec.Namespace, chart, valuesFile);
@@ -236,10 +265,12 @@ public sealed class Releases(
         return copy;
     }
 
-    private Outcome Record(ReleaseSpec spec, Outcome outcome, string detail)
+    private Outcome Record(ReleaseSpec spec, Outcome outcome, string detail) => Record(spec.Name, outcome, detail);
+
+    private Outcome Record(string name, Outcome outcome, string detail)
     {
-        record.Add(new Item("release", spec.Name, outcome, detail));
-        log($"{spec.Name}: {detail}");
+        record.Add(new Item("release", name, outcome, detail));
+        log($"{name}: {detail}");
         return outcome;
     }
 }

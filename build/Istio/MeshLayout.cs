@@ -12,7 +12,33 @@ public static class MeshLayout
     /// <summary>The gateway chart's release: the chart strips "istio-", so its pods carry <c>istio: ingressgateway</c>.</summary>
     public const string GatewayRelease = "istio-ingressgateway";
 
+    /// <summary>The label selector of the gateway's pods (the chart's <c>istio</c> label: the release without "istio-").</summary>
+    public const string GatewayPods = "istio=ingressgateway";
+
     public const string ExternalDnsNamespace = "external-dns";
+
+    /// <summary>The label (on namespaces, pods, webhooks, istiod) and the annotation (on injected pods) naming a revision or tag.</summary>
+    public const string RevisionLabel = "istio.io/rev";
+
+    /// <summary>
+    /// The revision a canary installs for an Istio version: a DNS label, dots and anything else a label cannot
+    /// hold turned to dashes, so 1.31.0 is 1-31-0 and 1.31.0-rc.0 is 1-31-0-rc-0.
+    /// </summary>
+    public static string RevisionOf(string version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var label = string.Concat(version.TrimStart('v').ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
+        while (label.Contains("--", StringComparison.Ordinal))
+        {
+            label = label.Replace("--", "-", StringComparison.Ordinal);
+        }
+
+        label = label.Trim('-');
+        return label.Length <= 63 ? label : label[..63].TrimEnd('-');
+    }
+
+    /// <summary>The MutatingWebhookConfiguration istiod's chart renders for a revision tag (in istio-system).</summary>
+    public static string RevisionTagWebhook(string tag) => $"istio-revision-tag-{tag}";
 
     /// <summary>istiod's name, with the revision's suffix when one is set.</summary>
     public static string Istiod(string? revision) => revision is null ? "istiod" : $"istiod-{revision}";
@@ -25,9 +51,9 @@ public static class MeshLayout
     /// revision's object selector, or the revision's.
     /// </summary>
     public static Dictionary<string, string> InjectionPodLabels(string? revision) =>
-        revision is null ? new() { ["sidecar.istio.io/inject"] = "true" } : new() { ["istio.io/rev"] = revision };
+        revision is null ? new() { ["sidecar.istio.io/inject"] = "true" } : new() { [RevisionLabel] = revision };
 
     /// <summary>The namespace labels that turn injection on for every pod in it.</summary>
     public static Dictionary<string, string> InjectionNamespaceLabels(string? revision) =>
-        revision is null ? new() { ["istio-injection"] = "enabled" } : new() { ["istio.io/rev"] = revision };
+        revision is null ? new() { ["istio-injection"] = "enabled" } : new() { [RevisionLabel] = revision };
 }

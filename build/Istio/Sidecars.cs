@@ -11,4 +11,8 @@ public static class Sidecars
         new[] { "containers", "initContainers" }
             .SelectMany(field => pod?["spec"]?[field] as JsonArray ?? [])
             .Any(container => (string?)container?["name"] == ProxyContainer);
+
+    /// <summary>The istiod revision whose injector gave the pod its proxy (injection annotates the pod <c>istio.io/rev</c>); null for a pod without one.</summary>
+    public static string? RevisionOf(JsonNode? pod) =>
+        HasProxy(pod) ? (string?)pod?["metadata"]?["annotations"]?[MeshLayout.RevisionLabel] : null;
 }

@@ -12,6 +12,9 @@ namespace Mesh.Build.Kubernetes;
 /// </summary>
 public sealed class Objects(Cluster cluster, RunRecord record, Action<string> log, string manifests, bool plan, TimeSpan waitTimeout)
 {
+    // What `kubectl rollout restart` sets on a pod template.
+    private const string RestartedAt = "kubectl.kubernetes.io/restartedAt";
+
     /// <summary>How logs and plans name an object: <c>gateway.networking.istio.io/mesh-gateway in istio-ingress</c>.</summary>
     public static string Describe(JsonObject obj)
     {
@@ -75,6 +78,55 @@ public sealed class Objects(Cluster cluster, RunRecord record, Action<string> lo
 
         await cluster.WaitAsync("apps/v1", "Deployment", name, ns, "available", Workloads.DeploymentAvailable, waitTimeout);
         log($"{ns}/{name} is available");
+    }
+
+    /// <summary>
+    /// Restarts a Deployment's pods, as <c>kubectl rollout restart</c> does (a new <c>restartedAt</c> annotation on its
+    /// pod template, a plain update: no field of our applied manifest changes hands), and waits for the new pods.
+    /// Pods take their proxy when they are created, so this is how a workload moves to another istiod revision.
+    /// </summary>
+    public async Task RestartAsync(string ns, string name, string why)
+    {
+        var what = $"deployment.apps/{name} in {ns}";
+        if (plan)
+        {
+            Record(what, Outcome.WouldChange, $"restart ({why})");
+            return;
+        }
+
+        while (true)
+        {
+            var live = await cluster.GetAsync("apps/v1", "Deployment", name, ns)
+                ?? throw new InvalidOperationException($"deployment {ns}/{name} does not exist, so it cannot be restarted ({why}).");
+            var template = live["spec"]!["template"]!.AsObject();
+            var metadata = template["metadata"] as JsonObject ?? [];
+            template["metadata"] = metadata;
+            var annotations = metadata["annotations"] as JsonObject ?? [];
+            metadata["annotations"] = annotations;
+            annotations[RestartedAt] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+            if (await cluster.ReplaceAsync(live) is not null)
+            {
+                break;
+            }
+        }
+
+        Record(what, Outcome.Changed, $"restarted ({why})");
+        await WaitForDeploymentAsync(ns, name);
+    }
+
+    /// <summary>Deletes an object that should not be there any more, recorded with why; in a plan, recorded as what would happen.</summary>
+    public async Task RemoveAsync(JsonObject live, string why)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        var what = Describe(live);
+        if (plan)
+        {
+            Record(what, Outcome.WouldChange, $"remove ({why})");
+            return;
+        }
+
+        await cluster.DeleteAsync((string)live["apiVersion"]!, (string)live["kind"]!, (string)live["metadata"]!["name"]!, (string?)live["metadata"]?["namespace"]);
+        Record(what, Outcome.Changed, $"removed ({why})");
     }
 
     private Outcome Record(string what, Outcome outcome, string detail)

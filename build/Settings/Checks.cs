@@ -27,6 +27,15 @@ public static partial class Checks
             ? null
             : $"'{value}' is not a valid name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit.";
 
+    /// <summary>
+    /// A revision tag: istiod's chart names a Service istiod-revision-tag-TAG after it, a DNS label, so at most 43
+    /// characters; not <c>default</c>, which the chart turns into the default revision's webhooks as well.
+    /// </summary>
+    public static Func<string, string?> RevisionTag => value =>
+        value == "default" ? "'default' is the tag of the revision-less webhooks, which this pipeline does not move; use another name, such as prod."
+        : value.Length <= 43 && DnsLabelPattern().IsMatch(value) ? null
+        : $"'{value}' is not a revision tag: at most 43 lower-case letters, digits and '-', starting and ending with a letter or digit (istiod's chart names a Service istiod-revision-tag-TAG).";
+
     public static Func<string, string?> OneOf(params string[] allowed) => value =>
         allowed.Contains(value, StringComparer.OrdinalIgnoreCase)
             ? null

@@ -12,6 +12,8 @@ public enum MailServer { MailHog, Mailpit }
 
 public enum Proofs { Always, OnChange, Off }
 
+public enum UpgradeStrategy { InPlace, Canary }
+
 /// <summary>
 /// The effective, validated settings, typed. Built only by <see cref="SettingsLoader"/>, so every value here
 /// has passed its check; tasks read these and never parse anything themselves.
@@ -27,7 +29,9 @@ public sealed class MeshSettings
         Kubeconfig = Optional("kubeconfig");
         Context = Optional("context");
         IstioVersion = Get("istio-version").TrimStart('v');
-        IstioRevision = Optional("istio-revision");
+        UpgradeStrategy = ParseEnum<UpgradeStrategy>(Get("upgrade-strategy"));
+        RevisionTag = UpgradeStrategy == UpgradeStrategy.Canary ? Get("revision-tag") : null;
+        IstioRevision = UpgradeStrategy == UpgradeStrategy.Canary ? Istio.MeshLayout.RevisionOf(IstioVersion) : Optional("istio-revision");
         ChartDirectory = Optional("chart-dir");
         ChartRepositoryUsername = Optional("chart-repo-username");
         ChartRepositoryPassword = Optional("chart-repo-password");
@@ -97,7 +101,16 @@ public sealed class MeshSettings
 
     public string IstioVersion { get; }
 
+    /// <summary>The istiod revision this run installs: istio-revision, or with the canary strategy named from istio-version; null for revision-less.</summary>
     public string? IstioRevision { get; }
+
+    public UpgradeStrategy UpgradeStrategy { get; }
+
+    /// <summary>With the canary strategy, the revision tag our namespaces and the gateway select; null otherwise.</summary>
+    public string? RevisionTag { get; }
+
+    /// <summary>What our namespaces and the gateway's pods select with <c>istio.io/rev</c>: the tag, else the revision (null: the default injector).</summary>
+    public string? InjectionRevision => RevisionTag ?? IstioRevision;
 
     public string? ChartDirectory { get; }
 

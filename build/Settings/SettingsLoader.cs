@@ -202,6 +202,19 @@ public static class SettingsLoader
             }
         }
 
+        if (Value("upgrade-strategy").Equals("canary", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Value("istio-revision").Length > 0)
+            {
+                yield return $"istio-revision: upgrade-strategy is canary (from {Source("upgrade-strategy")}), which names each revision from istio-version; unset istio-revision (from {Source("istio-revision")}).";
+            }
+
+            if (Value("proofs").Equals("off", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"proofs: upgrade-strategy is canary (from {Source("upgrade-strategy")}), which promotes a new revision only once the proofs pass; set proofs to always or on-change.";
+            }
+        }
+
         if (Value("tls-mode").Equals("cert-manager", StringComparison.OrdinalIgnoreCase) && Value("cert-manager-issuer").Length == 0)
         {
             yield return $"cert-manager-issuer: tls-mode is cert-manager (from {Source("tls-mode")}) but no issuer is named; set --cert-manager-issuer=NAME.";

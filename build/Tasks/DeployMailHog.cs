@@ -23,7 +23,7 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
         var values = new Dictionary<string, object?>
         {
             ["namespace"] = ns,
-            ["namespace-labels"] = MeshLayout.InjectionNamespaceLabels(settings.IstioRevision),
+            ["namespace-labels"] = MeshLayout.InjectionNamespaceLabels(settings.InjectionRevision),
             ["image"] = settings.Image((string)server["image"]!),
             ["version"] = (string?)server["version"],
             ["readiness-path"] = (string?)server["readiness-path"],
@@ -35,7 +35,14 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
         var objects = await context.Objects.ConvergeManifestAsync("mailhog/mailhog.yaml", values);
 
         await context.Objects.WaitForDeploymentAsync(ns, "mailhog");
-        await context.Proofs.RunAsync("every MailHog pod runs istio-proxy", ProofCost.ReadOnly, () => RequireSidecarsAsync(context, ns));
+        var revision = settings.UpgradeStrategy == UpgradeStrategy.Canary ? settings.IstioRevision : null;
+        if (revision is not null)
+        {
+            // A canary's new revision reaches MailHog only through new pods.
+            await context.Canary.RestartOntoAsync(revision, ns, "mailhog", "app=mailhog");
+        }
+
+        await context.Proofs.RunAsync("every MailHog pod runs istio-proxy", ProofCost.ReadOnly, () => RequireSidecarsAsync(context, ns, revision));
         context.Log.Information("{0} UI routed at {1} (VirtualService {2}/mailhog through {3}/mesh-gateway)", ServerKey(settings.MailServer), hosts.Url(hosts.MailHog), ns, MeshLayout.GatewayNamespace);
         if (!settings.Plan)
         {
@@ -47,7 +54,8 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
     private static string ServerKey(MailServer server) => server.ToString().ToLowerInvariant();
 
     /// <summary>Injection happens when a pod is created: a pod without the proxy was created before the namespace was labelled.</summary>
-    private static async Task<string> RequireSidecarsAsync(BuildContext context, string ns)
+    /// <remarks>With <paramref name="revision"/> (a canary's), every proxy must also come from that revision's injector.</remarks>
+    private static async Task<string> RequireSidecarsAsync(BuildContext context, string ns, string? revision)
     {
         var pods = (await context.Cluster.ListAsync("v1", "Pod", ns, "app=mailhog"))
             .Where(pod => pod["metadata"]?["deletionTimestamp"] is null)
@@ -61,13 +69,23 @@ public sealed class DeployMailHog : AsyncFrostingTask<BuildContext>
                 $"check the label with `kubectl get namespace {ns} --show-labels`.");
         }
 
-        return $"{string.Join(", ", pods.Select(pod => $"{ns}/{(string?)pod["metadata"]?["name"]}"))} run{(pods.Count == 1 ? "s" : string.Empty)} istio-proxy (injected: namespace label)";
+        var elsewhere = pods.Where(pod => revision is not null && Sidecars.RevisionOf(pod) != revision)
+            .Select(pod => $"{(string?)pod["metadata"]?["name"]} ({Sidecars.RevisionOf(pod) ?? "no revision"})")
+            .ToList();
+        if (elsewhere.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"DeployMailHog: the canary's revision is {revision}, but these pods in {ns} carry the proxy of another: {string.Join(", ", elsewhere)}. " +
+                $"Check where the tag points with `kubectl get mutatingwebhookconfiguration {MeshLayout.RevisionTagWebhook(context.Settings.RevisionTag!)} --show-labels`, then `kubectl rollout restart deployment/mailhog -n {ns}`.");
+        }
+
+        return $"{string.Join(", ", pods.Select(pod => $"{ns}/{(string?)pod["metadata"]?["name"]}"))} run{(pods.Count == 1 ? "s" : string.Empty)} istio-proxy (injected: namespace label{(revision is null ? string.Empty : $" istio.io/rev={context.Settings.RevisionTag}, by revision {revision}")})";
     }
 
     /// <summary>The chapter's other way: a pod that opts in by label in a namespace without the injection label; the gateway's pods are such pods.</summary>
     private static async Task ShowInjectionByPodLabelAsync(BuildContext context)
     {
-        var selector = string.Join(",", MeshLayout.InjectionPodLabels(context.Settings.IstioRevision).Select(label => $"{label.Key}={label.Value}"));
+        var selector = string.Join(",", MeshLayout.InjectionPodLabels(context.Settings.InjectionRevision).Select(label => $"{label.Key}={label.Value}"));
         var pods = await context.Cluster.ListAsync("v1", "Pod", MeshLayout.GatewayNamespace, selector);
         var injected = pods.Count(Sidecars.HasProxy);
         context.Log.Information(

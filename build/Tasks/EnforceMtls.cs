@@ -17,7 +17,9 @@ public sealed class EnforceMtls : AsyncFrostingTask<BuildContext>
     private const string Outside = "plaintext from outside the mesh";
     private const string Inside = "mutual TLS from inside the mesh";
 
-    public override async Task RunAsync(BuildContext context)
+    public override Task RunAsync(BuildContext context) => context.ProveAsync("EnforceMtls", () => EnforceAsync(context));
+
+    private static async Task EnforceAsync(BuildContext context)
     {
         var settings = context.Settings;
         var mode = settings.MtlsMode.ToString().ToUpperInvariant();

@@ -7,6 +7,7 @@ using Mesh.Build.Istio;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
 using Mesh.Build.Reporting;
+using Mesh.Build.Settings;
 
 namespace Mesh.Build.Tasks;
 
@@ -29,12 +30,25 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
             ["jaeger-collector-host"] = $"{Dashboard.JaegerCollectorService}.{MeshLayout.IstioNamespace}.svc.cluster.local",
             ["tracing-sampling"] = settings.TracingSampling,
             ["access-log-file"] = settings.AccessLog ? "/dev/stdout" : string.Empty,
-            ["injection-labels"] = MeshLayout.InjectionPodLabels(revision),
+            ["injection-revision"] = settings.InjectionRevision ?? string.Empty,
+            ["injection-labels"] = MeshLayout.InjectionPodLabels(settings.InjectionRevision),
         };
 
         var istiod = Components.Istiod;
-        await context.Releases.ConvergeAsync(new ReleaseSpec(istiod, istiod.ReleaseFor(revision), Values(context, istiod, values)));
+        var canary = settings.UpgradeStrategy == UpgradeStrategy.Canary ? await ReadCanaryAsync(context) : null;
+        var istiodValues = Values(context, istiod, values);
+        if (canary is { WantedHoldsTag: true })
+        {
+            // The tag's webhook is rendered by the chart of the revision it points at (why: see CanaryUpgrade).
+            istiodValues = ValuesOverlay.Merge(istiodValues, new JsonObject { ["revisionTags"] = new JsonArray(settings.RevisionTag) });
+        }
+
+        await context.Releases.ConvergeAsync(new ReleaseSpec(istiod, istiod.ReleaseFor(revision), istiodValues));
         await context.Objects.WaitForDeploymentAsync(istiod.Namespace, istiod.DeploymentFor(revision)!);
+        if (canary is { WantedHoldsTag: false } && !settings.Plan)
+        {
+            await context.Canary.MoveTagAsync(canary.Tagged, revision!);
+        }
 
         // Gateway pods are injected when created: the injector must answer before the gateway is installed.
         await ConvergeGatewayNamespaceAsync(context, values);
@@ -61,12 +75,46 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
         await context.Proofs.RunAsync("the sidecar injector's webhook is present", ProofCost.ReadOnly, () => RequireInjectorWebhookAsync(context, revision));
     }
 
+    /// <summary>
+    /// Where a canary stands before istiod is converged; says the steps it takes from here (as items in a plan). A
+    /// revision-less istiod is not the start of a canary: its namespaces select it by istio-injection, not a tag.
+    /// </summary>
+    private static async Task<ControlPlanes> ReadCanaryAsync(BuildContext context)
+    {
+        var state = await context.Canary.ReadAsync();
+        if (state.Installed.Contains(null))
+        {
+            throw new InvalidOperationException(
+                $"InstallIstio: upgrade-strategy=canary needs a revisioned istiod, but the revision-less release {MeshLayout.IstioNamespace}/{Components.Istiod.Release} is installed " +
+                $"and its namespaces select it by istio-injection, not by the tag {state.Tag}. Upgrade it with upgrade-strategy=in-place, or remove it (`helm uninstall {Components.Istiod.Release} -n {MeshLayout.IstioNamespace}`) and install afresh.");
+        }
+
+        var steps = state.Steps();
+        if (steps.Count > 0)
+        {
+            context.Log.Information("canary: istiod {0} -> {1} with revision tag {2}, in {3} steps:", state.Replaced, state.Wanted, state.Tag, steps.Count);
+            for (var step = 0; step < steps.Count; step++)
+            {
+                if (context.Settings.Plan)
+                {
+                    context.Canary.Step($"step {step + 1}", Outcome.WouldChange, steps[step]);
+                }
+                else
+                {
+                    context.Log.Information("  {0}. {1}", step + 1, steps[step]);
+                }
+            }
+        }
+
+        return state;
+    }
+
     /// <summary>Our values for a chart; with image-registry, Istio's charts take their images from REGISTRY/istio.</summary>
     private static JsonObject Values(BuildContext context, Component component, IReadOnlyDictionary<string, object?> values)
     {
         var ours = ManifestTemplate.RenderOne(context.Manifest(component.ValuesFile), values);
         return context.Settings.ImageRegistry is { } registry && (component == Components.Istiod || component == Components.Gateway)
-            ? Charts.ValuesOverlay.Merge(ours, new JsonObject { ["global"] = new JsonObject { ["hub"] = $"{registry}/istio" } })
+            ? ValuesOverlay.Merge(ours, new JsonObject { ["global"] = new JsonObject { ["hub"] = $"{registry}/istio" } })
             : ours;
     }
 
@@ -115,7 +163,7 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
 
         throw new InvalidOperationException(
             $"InstallIstio: istiod is available but its sidecar injector did not inject a test pod in {MeshLayout.GatewayNamespace} within {context.Settings.WaitTimeout} ({answer}). " +
-            $"Check `kubectl get mutatingwebhookconfiguration {MeshLayout.SidecarInjector(context.Settings.IstioRevision)}` and that the API server can reach istiod on port 15017.");
+            $"Check `kubectl get mutatingwebhookconfiguration {InjectorWebhook(context.Settings)}` and that the API server can reach istiod on port 15017.");
     }
 
     private static async Task ReportGatewayAddressAsync(BuildContext context)
@@ -134,13 +182,20 @@ public sealed class InstallIstio : AsyncFrostingTask<BuildContext>
 
     private static async Task<string> RequireInjectorWebhookAsync(BuildContext context, string? revision)
     {
-        var webhook = MeshLayout.SidecarInjector(revision);
-        if (await context.Cluster.GetAsync("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", webhook, null) is null)
+        var webhooks = new[] { MeshLayout.SidecarInjector(revision), InjectorWebhook(context.Settings) }.Distinct().ToList();
+        foreach (var webhook in webhooks)
         {
-            throw new InvalidOperationException(
-                $"InstallIstio: the sidecar injector's MutatingWebhookConfiguration {webhook} is missing after installing istiod; check `helm get manifest {Components.Istiod.ReleaseFor(revision)} -n {MeshLayout.IstioNamespace}`.");
+            if (await context.Cluster.GetAsync("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", webhook, null) is null)
+            {
+                throw new InvalidOperationException(
+                    $"InstallIstio: the sidecar injector's MutatingWebhookConfiguration {webhook} is missing after installing istiod; check `helm get manifest {Components.Istiod.ReleaseFor(revision)} -n {MeshLayout.IstioNamespace}`.");
+            }
         }
 
-        return $"sidecar injector webhook {webhook} is present";
+        return $"sidecar injector webhook{(webhooks.Count == 1 ? string.Empty : "s")} {string.Join(" and ", webhooks)} {(webhooks.Count == 1 ? "is" : "are")} present";
     }
+
+    // The webhook our namespaces and the gateway's pods are injected through: the tag's, else the revision's.
+    private static string InjectorWebhook(MeshSettings settings) =>
+        settings.RevisionTag is { } tag ? MeshLayout.RevisionTagWebhook(tag) : MeshLayout.SidecarInjector(settings.IstioRevision);
 }

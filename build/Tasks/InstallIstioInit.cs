@@ -5,6 +5,7 @@ using Mesh.Build.Istio;
 using Mesh.Build.Kubernetes;
 using Mesh.Build.Manifests;
 using Mesh.Build.Reporting;
+using Mesh.Build.Settings;
 
 namespace Mesh.Build.Tasks;
 
@@ -18,12 +19,12 @@ public sealed class InstallIstioInit : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var values = ManifestTemplate.RenderOne(context.Manifest(Components.Base.ValuesFile), new Dictionary<string, object?>
-        {
-            ["default-revision"] = context.Settings.IstioRevision ?? "default",
-            ["istio-namespace"] = MeshLayout.IstioNamespace,
-        });
-        await context.Releases.ConvergeAsync(new ReleaseSpec(Components.Base, Components.Base.Release, values));
+        // Base goes first in a canary too (the new CRDs serve both revisions); its default validator stays with the
+        // revision the tag points at until PromoteCanary moves it.
+        var defaultRevision = context.Settings.UpgradeStrategy == UpgradeStrategy.Canary
+            ? (await context.Canary.ReadAsync()).Tagged ?? context.Settings.IstioRevision
+            : context.Settings.IstioRevision;
+        await context.Releases.ConvergeAsync(Release(context, defaultRevision));
 
         await context.Proofs.RunAsync("every Istio CRD is Established", ProofCost.ReadOnly, async () =>
         {
@@ -43,5 +44,17 @@ public sealed class InstallIstioInit : AsyncFrostingTask<BuildContext>
 
             return $"{crds.Count} Istio CRDs are Established";
         });
+    }
+
+    /// <summary>The base chart's release, its default validator sending to <paramref name="defaultRevision"/>'s istiod (null: the revision-less one).</summary>
+    public static ReleaseSpec Release(BuildContext context, string? defaultRevision)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var values = ManifestTemplate.RenderOne(context.Manifest(Components.Base.ValuesFile), new Dictionary<string, object?>
+        {
+            ["default-revision"] = defaultRevision ?? "default",
+            ["istio-namespace"] = MeshLayout.IstioNamespace,
+        });
+        return new ReleaseSpec(Components.Base, Components.Base.Release, values);
     }
 }

@@ -13,7 +13,9 @@ namespace Mesh.Build.Tasks;
 [TaskDescription("Checks each enabled dashboard's health through the API server's service proxy, and that Prometheus sees MailHog's traffic as mutual TLS")]
 public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
 {
-    public override async Task RunAsync(BuildContext context)
+    public override Task RunAsync(BuildContext context) => context.ProveAsync("VerifyDashboards", () => VerifyAsync(context));
+
+    private static async Task VerifyAsync(BuildContext context)
     {
         var settings = context.Settings;
         var dashboards = Dashboard.Enabled(settings);

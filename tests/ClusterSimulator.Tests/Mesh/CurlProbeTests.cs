@@ -82,6 +82,28 @@ public sealed class CurlProbeTests(MeshFixture mesh) : IClassFixture<MeshFixture
     }
 
     [Fact]
+    public async Task Only_the_sidecars_of_the_proxy_image_switched_off_fail_their_handshakes()
+    {
+        var ns = await MeshedServiceAsync("brokenimage");
+        var image = SidecarInjector.ProxyImageOf(mesh.Cluster.Store.Get(ObjectStore.Kind("Pod"), ns, "web-0"));
+        Assert.NotNull(image);
+        try
+        {
+            mesh.Cluster.MeshOptions.ProxyFailingMutualTls = "docker.io/istio/proxyv2:0.0.0-another";
+            var other = await RunAsync(ns, "other", Curl + $"http://web.{ns}:80/", sidecar: true);
+            mesh.Cluster.MeshOptions.ProxyFailingMutualTls = image;
+            var broken = await RunAsync(ns, "broken", Curl + $"http://web.{ns}:80/", sidecar: true);
+
+            Assert.Equal(new PodRun(0, "200"), other);
+            Assert.Equal(new PodRun(0, "503"), broken);
+        }
+        finally
+        {
+            mesh.Cluster.MeshOptions.ProxyFailingMutualTls = null;
+        }
+    }
+
+    [Fact]
     public async Task Under_permissive_both_callers_get_200()
     {
         var ns = await MeshedServiceAsync("permissive");

@@ -133,7 +133,8 @@ public static partial class CurlProbe
         var mode = MtlsPolicy.Resolve(PeerAuthentications(store), serviceNs, ObjectStore.Labels(endpoint), targetPort);
         var options = store.MeshOptions;
         var mutualTls = source.Sidecar && destinationSidecar && mode != MtlsMode.Disable;
-        if (mutualTls && !options.MutualTlsHandshake)
+        var brokenProxy = options.ProxyFailingMutualTls is { } broken && (SidecarInjector.ProxyImageOf(pod) == broken || SidecarInjector.ProxyImageOf(endpoint) == broken);
+        if (mutualTls && (!options.MutualTlsHandshake || brokenProxy))
         {
             // The calling proxy answers for a handshake that failed; the destination saw no request to report.
             store.Telemetry.Record(new ProbeCall(DateTimeOffset.UtcNow, source.Workload, ns, source.Sidecar, serviceName, serviceNs, Workloads.NameOf(endpoint), destinationSidecar, 0, 0, false));

@@ -26,6 +26,14 @@ public sealed class MeshOptions
     public bool MutualTlsHandshake { get; set; } = true;
 
     /// <summary>
+    /// A proxy image (<c>HUB/proxyv2:TAG</c>) whose sidecars fail every mutual TLS handshake, as a release with a
+    /// broken TLS stack would: a call from or to such a sidecar fails as with <see cref="MutualTlsHandshake"/> off,
+    /// while sidecars of other images go on. Null (the default): no image is broken. This is how a test makes one
+    /// istiod revision's proxies fail and the other's work.
+    /// </summary>
+    public string? ProxyFailingMutualTls { get; set; }
+
+    /// <summary>
     /// Prometheus scrapes the sidecars, so <c>istio_requests_total</c> has the requests they served. Off: as
     /// when it does not scrape the pods' metrics port, the metric has no series at all.
     /// </summary>

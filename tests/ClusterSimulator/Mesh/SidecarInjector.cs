@@ -11,7 +11,8 @@ public sealed record Injector(string ProxyImage, string Revision, bool NativeSid
 /// <see cref="MutatingWebhooks"/>). Which pod is istiod is told from the pod itself: a container running
 /// pilot-discovery (arguments beginning <c>discovery</c>, or the <c>pilot</c> image). It injects the proxy
 /// of its own hub and tag (<c>HUB/pilot:TAG</c> injects <c>HUB/proxyv2:TAG</c>), names its revision (env
-/// <c>REVISION</c>, else its <c>istio.io/rev</c> label, else <c>default</c>) in the status annotation, and
+/// <c>REVISION</c>, else its <c>istio.io/rev</c> label, else <c>default</c>) in the status annotation and the
+/// pod's <c>istio.io/rev</c> annotation, and
 /// injects the proxy as a native sidecar when its env <c>ENABLE_NATIVE_SIDECARS</c> is <c>true</c> or the
 /// pod's annotation <c>sidecar.istio.io/nativeSidecar</c> says so.
 /// </summary>
@@ -62,6 +63,10 @@ public static class SidecarInjector
     public static bool HasSidecar(JsonObject pod) =>
         Containers(pod, "containers").Concat(Containers(pod, "initContainers"))
             .Any(c => (string?)c["name"] == ProxyContainer);
+
+    /// <summary>The image of the pod's <c>istio-proxy</c> (container or native sidecar); null for a pod without one.</summary>
+    public static string? ProxyImageOf(JsonObject pod) =>
+        (string?)Containers(pod, "containers").Concat(Containers(pod, "initContainers")).FirstOrDefault(c => (string?)c["name"] == ProxyContainer)?["image"];
 
     /// <summary>Mutates <paramref name="pod"/> as <paramref name="injector"/>'s istiod does.</summary>
     public static void Inject(JsonObject pod, Injector injector)
@@ -134,6 +139,8 @@ public static class SidecarInjector
         labels["security.istio.io/tlsMode"] = "istio";
         labels["service.istio.io/canonical-name"] = (string?)labels["app.kubernetes.io/name"] ?? (string?)labels["app"] ?? workload;
         labels["service.istio.io/canonical-revision"] = (string?)labels["app.kubernetes.io/version"] ?? (string?)labels["version"] ?? "latest";
+        // Both of istiod's injection templates annotate the pod with the revision that injected it.
+        annotations["istio.io/rev"] = injector.Revision;
         annotations["kubectl.kubernetes.io/default-container"] = (string?)containers[0]?["name"] ?? ProxyContainer;
         annotations["prometheus.io/scrape"] = "true";
         annotations["prometheus.io/port"] = "15020";
