@@ -11,7 +11,7 @@ public static class Pipeline
     public static CakeHost<BuildContext> Create(string repositoryRoot, Func<string, string?>? variables = null) =>
         new CakeHost<BuildContext>(cake => BuildContext.Create(cake, repositoryRoot))
             .AddAssembly(typeof(Pipeline).Assembly)
-            .UseDefaultTarget<PromoteCanary>()
+            .UseDefaultTarget<VerifyDashboards>()
             .UseLifetime(new BuildLifetime(variables))
             .UseExitCode<Kubernetes.ClusterUnreachableException>(ExitCodes.ClusterUnreachable)
             .UseInformationalOption("print-settings", "print the effective settings, where each came from, and exit", context => context.Settings.Describe(key => key == "kubeconfig" ? context.KubeconfigInUse() : null))

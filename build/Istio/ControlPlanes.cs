@@ -44,7 +44,7 @@ public sealed record ControlPlanes(string Wanted, string Tag, IReadOnlyList<stri
 
         steps.Add($"restart MailHog so that its pods take {Wanted}'s proxy (DeployMailHog)");
         steps.Add($"prove mTLS and the dashboards on {Wanted} (EnforceMtls, VerifyDashboards); if a proof fails, roll back: tag {Tag} back to {old}, MailHog restarted, {Release(Wanted)} removed, the run fails");
-        steps.Add($"promote: remove {string.Join(", ", Old.Select(Release))} and {(Old.Count == 1 ? "its" : "their")} webhooks, base's default revision to {Wanted}, restart the gateway on tag {Tag} (PromoteCanary)");
+        steps.Add($"promote: remove {string.Join(", ", Old.Select(Release))} and {(Old.Count == 1 ? "its" : "their")} webhooks, base's default revision to {Wanted}, restart the gateway on tag {Tag} (at the end of VerifyDashboards)");
         return steps;
     }
 

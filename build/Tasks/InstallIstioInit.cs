@@ -20,7 +20,7 @@ public sealed class InstallIstioInit : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         // Base goes first in a canary too (the new CRDs serve both revisions); its default validator stays with the
-        // revision the tag points at until PromoteCanary moves it.
+        // revision the tag points at until the promotion (at the end of VerifyDashboards) moves it.
         var defaultRevision = context.Settings.UpgradeStrategy == UpgradeStrategy.Canary
             ? (await context.Canary.ReadAsync()).Tagged ?? context.Settings.IstioRevision
             : context.Settings.IstioRevision;

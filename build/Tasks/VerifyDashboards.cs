@@ -10,10 +10,15 @@ namespace Mesh.Build.Tasks;
 
 [TaskName("VerifyDashboards")]
 [IsDependentOn(typeof(EnforceMtls))]
-[TaskDescription("Checks each enabled dashboard's health through the API server's service proxy, and that Prometheus sees MailHog's traffic as mutual TLS")]
+[TaskDescription("Checks each enabled dashboard's health through the API server's service proxy, and that Prometheus sees MailHog's traffic as mutual TLS; then promotes a canary whose proofs all passed")]
 public sealed class VerifyDashboards : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => context.ProveAsync("VerifyDashboards", () => VerifyAsync(context));
+    public override async Task RunAsync(BuildContext context)
+    {
+        await context.ProveAsync("VerifyDashboards", () => VerifyAsync(context));
+        // The chain's last proofs have passed: a canary in progress is promoted now.
+        await CanaryPromotion.PromoteAsync(context);
+    }
 
     private static async Task VerifyAsync(BuildContext context)
     {

@@ -14,7 +14,6 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
     {
         Assert.True(canary.Installed.ExitCode == 0, canary.Installed.ToString());
         Assert.Contains($"istio-system/istiod-{Old}: installed istiod-{CanaryUpgrade.From}", canary.Installed.Output, StringComparison.Ordinal);
-        Assert.Contains("PromoteCanary", canary.Installed.Output, StringComparison.Ordinal);
         Assert.Contains($"canary istiod-{Old}: nothing in canary", canary.Installed.Output, StringComparison.Ordinal);
     }
 
@@ -71,7 +70,7 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
         }
 
         Assert.Contains(upgraded.Items, item => item is { Task: "InstallIstio", Kind: "canary", Name: "revision tag prod", Outcome: "changed" });
-        Assert.Contains(upgraded.Items, item => item is { Task: "PromoteCanary", Kind: "release", Outcome: "changed" } && item.Name == $"istio-system/istiod-{Old}");
+        Assert.Contains(upgraded.Items, item => item is { Task: "VerifyDashboards", Kind: "release", Outcome: "changed" } && item.Name == $"istio-system/istiod-{Old}");
         Assert.DoesNotContain("istiod-default-validator: removed", upgraded.Output, StringComparison.Ordinal);
     }
 

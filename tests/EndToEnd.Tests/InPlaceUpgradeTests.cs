@@ -57,7 +57,7 @@ public sealed class InPlaceUpgradeTests : IAsyncLifetime
         Assert.Contains($"istio-system/istio-base: upgraded to base-{CanaryUpgrade.To}", _upgraded.Output, StringComparison.Ordinal);
         Assert.Equal($"docker.io/istio/pilot:{CanaryUpgrade.To}", _mesh.Kubectl("get", "deployment", "istiod", "-n", "istio-system", "-o", "jsonpath={.spec.template.spec.containers[0].image}"));
         Assert.Equal(["istiod"], _mesh.Helm("list", "-n", "istio-system", "-q").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(release => release.StartsWith("istiod", StringComparison.Ordinal)));
-        Assert.Contains("upgrade-strategy is in-place", _upgraded.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("canary", _upgraded.Output, StringComparison.Ordinal);
         // The chart's failurePolicy is back, and helm holds it again.
         Assert.Equal("Fail", _mesh.Kubectl("get", "mutatingwebhookconfiguration", "istio-sidecar-injector", "-o", "jsonpath={.webhooks[?(@.name==\"namespace.sidecar-injector.istio.io\")].failurePolicy}"));
     }

@@ -12,17 +12,16 @@ public sealed class BuildScriptTests
     private static readonly string RepositoryRoot = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
 
     [Fact]
-    public void Tree_exits_0_with_PromoteCanary_at_the_root_of_the_chain()
+    public void Tree_exits_0_with_VerifyDashboards_at_the_root_of_the_chain()
     {
         var (exitCode, output, _) = Run("--tree");
 
         Assert.Equal(0, exitCode);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        var root = lines.IndexOf("PromoteCanary");
+        var root = lines.IndexOf("VerifyDashboards");
         Assert.True(root >= 0, output);
-        Assert.Equal("└─VerifyDashboards", lines[root + 1]);
-        Assert.Equal("└─EnforceMtls", lines[root + 2]);
-        Assert.Equal("└─ConfigureExternalDns", lines[root + 7]);
+        Assert.Equal("└─EnforceMtls", lines[root + 1]);
+        Assert.Equal("└─ConfigureExternalDns", lines[root + 6]);
         Assert.Contains("InstallTools", lines);
     }
 

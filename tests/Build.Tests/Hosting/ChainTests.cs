@@ -5,7 +5,7 @@ namespace Mesh.Build.Tests.Hosting;
 public sealed class ChainTests : IDisposable
 {
     private static readonly string[] Chain =
-        ["ConfigureExternalDns", "InstallIstioInit", "InstallIstio", "ConfigureGateway", "DeployMailHog", "EnforceMtls", "VerifyDashboards", "PromoteCanary"];
+        ["ConfigureExternalDns", "InstallIstioInit", "InstallIstio", "ConfigureGateway", "DeployMailHog", "EnforceMtls", "VerifyDashboards"];
 
     private readonly TempDirectory _root = new();
 
@@ -25,7 +25,7 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
-    public void Tree_shows_the_eight_tasks_with_PromoteCanary_at_the_root()
+    public void Tree_shows_the_seven_tasks_with_VerifyDashboards_at_the_root()
     {
         var run = PipelineRun.Start(_root, "--tree");
 
@@ -81,12 +81,12 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
-    public void The_default_target_is_PromoteCanary()
+    public void The_default_target_is_VerifyDashboards()
     {
         var run = PipelineRun.Start(_root, "--dryrun");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("8. PromoteCanary", run.OutputLines.Last(line => char.IsDigit(line[0])));
+        Assert.Equal("7. VerifyDashboards", run.OutputLines.Last(line => char.IsDigit(line[0])));
     }
 
     [Fact]

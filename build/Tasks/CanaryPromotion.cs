@@ -1,25 +1,22 @@
-using Cake.Core.Diagnostics;
 using Mesh.Build.Catalog;
-using Mesh.Build.Hosting;
 using Mesh.Build.Istio;
 using Mesh.Build.Reporting;
 using Mesh.Build.Settings;
 
 namespace Mesh.Build.Tasks;
 
-[TaskName("PromoteCanary")]
-[IsDependentOn(typeof(VerifyDashboards))]
-[TaskDescription("With upgrade-strategy=canary, once the proofs passed on the new revision: removes the old istiod revision and its webhooks, and restarts the gateway onto the revision tag")]
-public sealed class PromoteCanary : AsyncFrostingTask<BuildContext>
+/// <summary>
+/// The end of a canary: VerifyDashboards calls it once the chain's last proofs have passed on the new revision.
+/// Where a canary stands is read from the cluster, so a run stopped before the end (--target=EnforceMtls) is
+/// promoted by the next whole run. Within the chain's last task rather than a task of its own, so the chain stays
+/// the one our users know and its default target still ends it.
+/// </summary>
+internal static class CanaryPromotion
 {
-    // No criteria: whether anything is in canary is known only from the cluster, and criteria are decided before it
-    // is opened (in a dry run, never); and Cake leaves a target skipped by its criteria out of the run's report. So
-    // the task runs at the end of every chain and says when there is nothing to promote.
-    public override async Task RunAsync(BuildContext context)
+    public static async Task PromoteAsync(BuildContext context)
     {
         if (context.Settings.UpgradeStrategy != UpgradeStrategy.Canary)
         {
-            context.Log.Information("upgrade-strategy is in-place: istiod is upgraded where it runs, there is no canary to promote");
             return;
         }
 
@@ -35,7 +32,7 @@ public sealed class PromoteCanary : AsyncFrostingTask<BuildContext>
         if (state.Tagged != state.Wanted && !context.Settings.Plan)
         {
             throw new InvalidOperationException(
-                $"PromoteCanary: the proofs ran, but revision tag {state.Tag} points at {state.Tagged ?? "no revision"}, not at the canary's {state.Wanted}; nothing was removed. " +
+                $"VerifyDashboards: the proofs ran, but revision tag {state.Tag} points at {state.Tagged ?? "no revision"}, not at the canary's {state.Wanted}; nothing was removed. " +
                 $"Run the chain again (InstallIstio moves the tag), or check `kubectl get mutatingwebhookconfiguration {MeshLayout.RevisionTagWebhook(state.Tag)} --show-labels`.");
         }
 
@@ -63,7 +60,7 @@ public sealed class PromoteCanary : AsyncFrostingTask<BuildContext>
         if (state.InCanary || state.Tagged != state.Wanted || behind.Count > 0)
         {
             throw new InvalidOperationException(
-                $"PromoteCanary: expected {Components.Istiod.ReleaseFor(state.Wanted)} alone with tag {state.Tag} on it and the gateway's pods on it; found istiod revisions {string.Join(", ", state.Installed.Select(revision => revision ?? "(revision-less)"))}, " +
+                $"VerifyDashboards: expected {Components.Istiod.ReleaseFor(state.Wanted)} alone with tag {state.Tag} on it and the gateway's pods on it; found istiod revisions {string.Join(", ", state.Installed.Select(revision => revision ?? "(revision-less)"))}, " +
                 $"the tag on {state.Tagged ?? "no revision"}{(behind.Count == 0 ? string.Empty : $", gateway pods on another revision: {string.Join(", ", behind)}")}. " +
                 $"Run the chain again; `helm list -n {MeshLayout.IstioNamespace}` and `kubectl get pods -n {gateway.Namespace} -o yaml` show what runs.");
         }
