@@ -141,6 +141,77 @@ public sealed class Releases(
             : Record(spec, Outcome.Changed, $"upgraded to {chart.NameAndVersion} ({string.Join("; ", reasons)})");
     }
 
+    /// <summary>The names of every release helm has recorded in a namespace (every istiod revision, for instance).</summary>
+    public Task<IReadOnlyList<string>> NamesAsync(string ns) => ReleaseRecord.NamesAsync(cluster, ns, helmDriver);
+
+    /// <summary>
+    /// <c>helm uninstall</c> of a release that is there, recorded <c>removed</c>; <c>already-absent</c> when helm has no
+    /// record of it. A plan uninstalls nothing and records what it would remove. <paramref name="keeps"/> says what stays.
+    /// </summary>
+    public async Task<Outcome> RemoveAsync(Component component, string release, string keeps = "")
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        var name = $"{component.Namespace}/{release}";
+        var current = await ReadAsync(release, component.Namespace);
+        var kept = keeps.Length == 0 ? string.Empty : $"; {keeps}";
+        if (current is null)
+        {
+            return Record(name, Outcome.AlreadyAbsent, "already absent");
+        }
+
+        if (settings.Plan)
+        {
+            return Record(name, Outcome.WouldRemove, $"uninstall {current.Chart} (revision {current.Revision}, {current.Status}){kept}");
+        }
+
+        _records.TryRemove(name, out _);
+        using (progress.Start(elapsed => $"helm is uninstalling {name}: {Progress.Elapsed(elapsed)} so far (helm-timeout {Tools.GoDuration.Format(settings.HelmTimeout)})"))
+        {
+            helm.Uninstall(release, component.Namespace, settings.HelmTimeout);
+        }
+
+        return Record(name, Outcome.Removed, $"uninstalled {current.Chart} (revision {current.Revision}){kept}");
+    }
+
+    /// <summary>
+    /// A release taken away without <c>helm uninstall</c>, for when helm would delete what must stay: every object of its
+    /// last manifest but those <paramref name="kept"/> is deleted, then helm's records of it, so helm forgets it and the
+    /// kept objects stay as they are. A plan deletes nothing and records what it would remove.
+    /// </summary>
+    public async Task<Outcome> RemoveKeepingAsync(Component component, string release, Func<JsonObject, bool> kept, string keeps)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        ArgumentNullException.ThrowIfNull(kept);
+        var name = $"{component.Namespace}/{release}";
+        var current = await ReadAsync(release, component.Namespace);
+        if (current is null)
+        {
+            return Record(name, Outcome.AlreadyAbsent, "already absent");
+        }
+
+        if (settings.Plan)
+        {
+            return Record(name, Outcome.WouldRemove, $"remove the objects of {current.Chart} (revision {current.Revision}) and helm's records of it; {keeps}");
+        }
+
+        var deleted = 0;
+        foreach (var obj in ManifestTemplate.Parse(current.Manifest, $"the manifest of {name}").Where(obj => !kept(obj)))
+        {
+            var resource = await cluster.ResourceAsync((string)obj["apiVersion"]!, (string)obj["kind"]!);
+            var ns = resource.Namespaced ? (string?)obj["metadata"]?["namespace"] ?? component.Namespace : null;
+            deleted += await cluster.DeleteAsync(resource.ApiVersion, resource.Kind, (string)obj["metadata"]!["name"]!, ns) ? 1 : 0;
+        }
+
+        var storage = ReleaseRecord.StorageKind(helmDriver);
+        foreach (var revision in await cluster.ListAsync("v1", storage, component.Namespace, $"owner=helm,name={release}", metadataOnly: true))
+        {
+            await cluster.DeleteAsync("v1", storage, (string)revision["metadata"]!["name"]!, component.Namespace);
+        }
+
+        _records.TryRemove(name, out _);
+        return Record(name, Outcome.Removed, $"removed {deleted} object(s) of {current.Chart} (revision {current.Revision}) and helm's records of it; {keeps}");
+    }
+
     /// <summary>
     /// A release helm left pending (its run died mid-way) blocks every later helm command ("another operation is in
     /// progress"). Back to its last deployed revision, or, when it never deployed, removed so it installs afresh.
@@ -236,10 +307,12 @@ public sealed class Releases(
         return copy;
     }
 
-    private Outcome Record(ReleaseSpec spec, Outcome outcome, string detail)
+    private Outcome Record(ReleaseSpec spec, Outcome outcome, string detail) => Record(spec.Name, outcome, detail);
+
+    private Outcome Record(string name, Outcome outcome, string detail)
     {
-        record.Add(new Item("release", spec.Name, outcome, detail));
-        log($"{spec.Name}: {detail}");
+        record.Add(new Item("release", name, outcome, detail));
+        log($"{name}: {detail}");
         return outcome;
     }
 }
