@@ -36,8 +36,12 @@ public sealed class PipelineProcess : IDisposable
     }
 
     /// <summary>Starts <c>build.sh</c> with the mesh's kubeconfig and charts and these arguments, in the mesh's working directory, with <paramref name="temp"/> as its TMPDIR.</summary>
-    public static PipelineProcess Start(SimulatedMesh mesh, string temp, params string[] args)
+    public static PipelineProcess Start(SimulatedMesh mesh, string temp, params string[] args) => Start(mesh, temp, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Start(SimulatedMesh, string, string[])"/>, with these environment variables set too.</summary>
+    public static PipelineProcess Start(SimulatedMesh mesh, string temp, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(mesh);
         var start = new ProcessStartInfo("setsid")
         {
@@ -51,6 +55,11 @@ public sealed class PipelineProcess : IDisposable
         }
 
         start.Environment["TMPDIR"] = temp;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment.Remove("GITHUB_ACTIONS");
         start.Environment.Remove("GITHUB_STEP_SUMMARY");
         var pipeline = new PipelineProcess(new Process { StartInfo = start });
