@@ -7,7 +7,8 @@ namespace Mesh.EndToEnd.Tests;
 /// Issue 14: a full run at --verbosity=diagnostic, a process of its own, with a DNS credential in the Secret that
 /// dns-credentials-secret names and the gateway's generated keys: neither the credential nor a key's PEM body shows
 /// in its output or in any file outside the cluster (its artifacts, its TMPDIR and scratch directory, the repository's
-/// work tree); a file that holds a private key while the run runs is 0600, and none is left at the end.
+/// work tree); a file that holds a private key while the run runs is 0600, and none is left at the end. Teardown
+/// then keeps the namespace that holds the user's credentials.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class SecretsTests
@@ -77,6 +78,14 @@ public sealed class SecretsTests
                 seen.Where(entry => entry.Value.Text.Contains("PRIVATE KEY", StringComparison.Ordinal)),
                 entry => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, entry.Value.Mode));
             Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
+
+            // Teardown leaves the credentials' namespace alone: the Secret is the user's, and the audit does not count it.
+            var teardown = mesh.Run("--target=Teardown", "--dns-provider=aws", "--domain=mesh.example.com", "--dns-credentials-secret=route53-credentials");
+            Assert.True(teardown.ExitCode == 0, teardown.ToString());
+            Assert.Contains("external-dns/external-dns: uninstalled", teardown.Output, StringComparison.Ordinal);
+            Assert.Contains("namespace external-dns stays: it holds the Secret route53-credentials (dns-credentials-secret), which is yours", teardown.Output, StringComparison.Ordinal);
+            Assert.Equal("secret/route53-credentials", mesh.Kubectl("get", "secret", "route53-credentials", "-n", "external-dns", "-o", "name").Trim());
+            Assert.DoesNotContain(Credential, teardown.Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -78,7 +78,9 @@ public sealed class TeardownTests
     [Fact]
     public void Every_istiod_revision_and_what_Istio_leaves_behind_are_removed()
     {
-        // A canary istiod beside the default one, a revision tag, and istiod's root certificate in a namespace not ours.
+        // A canary istiod beside the default one, a revision tag, istiod's root certificate in a namespace not ours,
+        // and a finalizer on istio-system such as Istio's operator leaves.
+        Mesh.Kubectl("patch", "namespace", "istio-system", "--type=merge", "-p", """{"metadata":{"finalizers":["istio-finalizer.install.istio.io"]}}""");
         Mesh.Helm("install", "istiod-canary", Path.Combine(SimulatedMesh.RepositoryRoot, "tests", "charts", "istiod"), "-n", "istio-system", "--set", "revision=canary");
         Mesh.KubectlApply("""
             apiVersion: admissionregistration.k8s.io/v1
@@ -105,6 +107,7 @@ public sealed class TeardownTests
         Assert.Contains(run.Items, item => item is { Name: "mutatingwebhookconfiguration.admissionregistration.k8s.io/istio-revision-tag-default", Outcome: "removed" });
         Assert.Contains(run.Items, item => item is { Name: "configmap/istio-ca-root-cert in default", Outcome: "removed" });
         Assert.DoesNotContain("istio", Mesh.Kubectl("get", "mutatingwebhookconfigurations", "-o", "name"), StringComparison.Ordinal);
+        Assert.Contains("namespace istio-system: took off its finalizers (istio-finalizer.install.istio.io), which nothing would remove once Istio is gone", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
