@@ -31,10 +31,11 @@ public sealed partial class ConcurrentRunsTests
                 Assert.Contains("; 17 created, 0 changed, ", ran.Output, StringComparison.Ordinal);
             }
 
-            // The holder's first read after taking the lease (helm's records) is held 5 s, so it still holds the lease when the late run asks.
-            mesh.Cluster.Faults.Add(FaultRule.Delay(TimeSpan.FromSeconds(5), "/api/v1/namespaces/istio-system/secrets", "GET", times: 1));
+            // The holder's first read after taking the lease (helm's records) is held 10 s, so it still holds the lease when the late run asks.
+            mesh.Cluster.Faults.Add(FaultRule.Delay(TimeSpan.FromSeconds(10), "/api/v1/namespaces/istio-system/secrets", "GET", times: 1));
+            var before = mesh.Cluster.Requests.Records.Count;
             using var holder = PipelineProcess.Start(mesh, temp, "--access-log=false", "--proofs=off");
-            await LeaseTakenAsync(mesh);
+            await LeaseTakenAsync(mesh, before);
             using (var late = PipelineProcess.Start(mesh, temp, "--lock-timeout=1s", "--proofs=off"))
             {
                 var code = await late.ExitCodeAsync(TimeSpan.FromMinutes(1));
@@ -57,10 +58,11 @@ public sealed partial class ConcurrentRunsTests
     private static Regex Holder(PipelineProcess run) =>
         new($@"Another run holds the cluster \(Lease kube-system/mesh-build: {Regex.Escape(Environment.MachineName)}/pid {run.Id}/started \S+\); waiting up to 300s \(lock-timeout\) for it to finish\.");
 
-    private static async Task LeaseTakenAsync(SimulatedMesh mesh)
+    /// <summary>Until a run creates the lease, among the requests after the first <paramref name="before"/>.</summary>
+    private static async Task LeaseTakenAsync(SimulatedMesh mesh, int before)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!mesh.Cluster.Requests.Records.Any(request => request.Verb == "POST" && request.Path.StartsWith(SimulatedMesh.LeasePath, StringComparison.Ordinal) && request.Status == 201))
+        while (!mesh.Cluster.Requests.Records.Skip(before).Any(request => request.Verb == "POST" && request.Path.StartsWith(SimulatedMesh.LeasePath, StringComparison.Ordinal) && request.Status == 201))
         {
             await Task.Delay(20, cancel.Token);
         }
