@@ -7,7 +7,8 @@ namespace Mesh.EndToEnd.Tests;
 /// Issue 14: the pipeline, a process of its own, killed with SIGKILL (with its helm children) at points spread over
 /// the chain; each time a plain re-run converges, and a further run writes nothing but its Lease. The kill comes
 /// from the simulator's request log as it records the chosen request, before that request is answered, so the point
-/// is the same on every run. One cluster serves every point: Teardown empties it between them.
+/// is the same on every run. One cluster serves every point: Teardown empties it between them. And Teardown itself
+/// removes a release a killed run left pending-install.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class KillTests(ITestOutputHelper output)
@@ -50,6 +51,29 @@ public sealed class KillTests(ITestOutputHelper output)
                 var teardown = mesh.Run("--target=Teardown", "--include-crds", "--proofs=off");
                 Assert.True(teardown.ExitCode == 0, teardown.ToString());
             }
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Teardown_after_a_SIGKILL_mid_install_removes_the_release_helm_left_pending()
+    {
+        await using var mesh = await SimulatedMesh.StartAsync();
+        var temp = Directory.CreateTempSubdirectory("mesh-kill-").FullName;
+        try
+        {
+            await KillAtAsync(mesh, temp, Points[1]);
+            Assert.Contains("pending-install", mesh.Helm("list", "-n", "istio-system", "--pending"), StringComparison.Ordinal);
+
+            var teardown = mesh.Run("--target=Teardown");
+
+            Assert.True(teardown.ExitCode == 0, teardown.ToString());
+            Assert.Contains("istio-system/istiod: uninstalled istiod-1.31.1 (revision 1)", teardown.Output, StringComparison.Ordinal);
+            Assert.Contains("proof nothing of ours or Istio's is left: proven", teardown.Output, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, mesh.Helm("list", "-A", "-q").Trim());
         }
         finally
         {
