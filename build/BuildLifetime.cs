@@ -58,7 +58,9 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
 
         var charts = ComponentsOf(tasks).Where(settings.Installs).Distinct().ToList();
         // A release already deployed from the wanted chart and version needs no lookup: a converged re-run starts no helm.
-        var toLookUp = charts.Where(component => !context.Releases.IsAtWantedChartAsync(component).GetAwaiter().GetResult()).Select(component => component.Id).ToList();
+        // Unless Teardown runs first (Rebuild): then every release is installed afresh.
+        var tearsDown = tasks.Contains(TaskCatalog.NameOf(typeof(Teardown)));
+        var toLookUp = charts.Where(component => tearsDown || !context.Releases.IsAtWantedChartAsync(component).GetAwaiter().GetResult()).Select(component => component.Id).ToList();
         if (toLookUp.Count > 0)
         {
             context.RequireTools();
@@ -153,10 +155,11 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
 
         var totals = context.Record.Totals();
         context.Log.Information(
-            "Plan: {0} to create, {1} to change, {2} unchanged; {3} proofs would run, {4} skipped.",
+            "Plan: {0} to create, {1} to change, {2} unchanged{3}; {4} proofs would run, {5} skipped.",
             totals["would-create"],
             totals["would-change"],
             totals["unchanged"],
+            totals["would-remove"] + totals["already-absent"] > 0 ? $", {totals["would-remove"]} to remove, {totals["already-absent"]} already absent" : string.Empty,
             totals["would-prove"],
             totals["skipped"]);
     }
@@ -166,6 +169,7 @@ public sealed class BuildLifetime(Func<string, string?>? variables = null) : Fro
         Outcome.WouldCreate => "+",
         Outcome.WouldChange => "~",
         Outcome.WouldProve => "?",
+        Outcome.WouldRemove => "x",
         Outcome.Skipped => "-",
         _ => "=",
     };

@@ -49,21 +49,13 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
         return Decode(encoded, ns, fromSecret: kind == "Secret") with { LastDeployedRevision = lastDeployed > 0 ? lastDeployed : null };
     }
 
-    /// <summary>The name of every release helm keeps a record of in <paramref name="ns"/>, in order.</summary>
+    /// <summary>The names of every release helm has recorded in a namespace, read from its records' labels alone.</summary>
     public static async Task<IReadOnlyList<string>> NamesAsync(Cluster cluster, string ns, string? driver)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var records = await cluster.ListAsync("v1", StorageKind(driver), ns, "owner=helm");
-        return [.. records.Select(item => (string?)item["metadata"]?["labels"]?["name"]).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
+        var records = await cluster.ListAsync("v1", StorageKind(driver), ns, "owner=helm", metadataOnly: true);
+        return [.. records.Select(item => (string?)item["metadata"]?["labels"]?["name"]).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
-
-    private static string StorageKind(string? driver) => driver switch
-    {
-        null or "" or "secret" or "secrets" => "Secret",
-        "configmap" or "configmaps" => "ConfigMap",
-        _ => throw new InvalidOperationException(
-            $"HELM_DRIVER={driver}: the pipeline reads helm's release records from Secrets (helm's default) or ConfigMaps. Unset HELM_DRIVER or set it to secret or configmap."),
-    };
 
     /// <summary>A record's <c>release</c> data: a Secret's is base64 on the wire; inside, helm stores base64 of gzipped JSON either way.</summary>
     public static ReleaseRecord Decode(string data, string ns, bool fromSecret)
@@ -79,6 +71,15 @@ public sealed record ReleaseRecord(string Name, string Namespace, int Revision, 
             decoded["config"] as JsonObject ?? [],
             (string?)decoded["manifest"] ?? string.Empty);
     }
+
+    /// <summary>The kind helm keeps its records in: Secrets (its default) or ConfigMaps, by <c>$HELM_DRIVER</c>.</summary>
+    public static string StorageKind(string? driver) => driver switch
+    {
+        null or "" or "secret" or "secrets" => "Secret",
+        "configmap" or "configmaps" => "ConfigMap",
+        _ => throw new InvalidOperationException(
+            $"HELM_DRIVER={driver}: the pipeline reads helm's release records from Secrets (helm's default) or ConfigMaps. Unset HELM_DRIVER or set it to secret or configmap."),
+    };
 
     private static int Version(JsonObject item) => int.TryParse((string?)item["metadata"]?["labels"]?["version"], out var version) ? version : 0;
 

@@ -52,24 +52,6 @@ public sealed class Releases(
         return [.. names.Where(name => name == component.Release || (component.Revisioned && name.StartsWith($"{component.Release}-", StringComparison.Ordinal)))];
     }
 
-    /// <summary><c>helm uninstall</c> of a release, recorded with why; in a plan, recorded as what would happen.</summary>
-    public Outcome Uninstall(string release, string ns, string why)
-    {
-        var name = $"{ns}/{release}";
-        if (settings.Plan)
-        {
-            return Record(name, Outcome.WouldChange, $"remove ({why})");
-        }
-
-        _records.TryRemove(name, out _);
-        using (progress.Start(elapsed => $"helm is removing {name}: {Progress.Elapsed(elapsed)} so far"))
-        {
-            helm.Uninstall(release, ns, settings.HelmTimeout);
-        }
-
-        return Record(name, Outcome.Changed, $"removed ({why})");
-    }
-
     /// <summary>Whether the release is deployed from the chart and version the settings ask for (the chart need not be looked up then).</summary>
     public async Task<bool> IsAtWantedChartAsync(Component component)
     {
@@ -168,6 +150,77 @@ public sealed class Releases(
         return current is null ? Record(spec, Outcome.Created, $"installed {chart.NameAndVersion}")
             : drift.Count > 0 ? Record(spec, Outcome.Changed, $"changed ({string.Join(", ", drift)})")
             : Record(spec, Outcome.Changed, $"upgraded to {chart.NameAndVersion} ({string.Join("; ", reasons)})");
+    }
+
+    /// <summary>The names of every release helm has recorded in a namespace (every istiod revision, for instance).</summary>
+    public Task<IReadOnlyList<string>> NamesAsync(string ns) => ReleaseRecord.NamesAsync(cluster, ns, helmDriver);
+
+    /// <summary>
+    /// <c>helm uninstall</c> of a release that is there, recorded <c>removed</c>; <c>already-absent</c> when helm has no
+    /// record of it. A plan uninstalls nothing and records what it would remove. <paramref name="note"/> says why, or what stays.
+    /// </summary>
+    public async Task<Outcome> RemoveAsync(Component component, string release, string note = "")
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        var name = $"{component.Namespace}/{release}";
+        var current = await ReadAsync(release, component.Namespace);
+        var kept = note.Length == 0 ? string.Empty : $"; {note}";
+        if (current is null)
+        {
+            return Record(name, Outcome.AlreadyAbsent, "already absent");
+        }
+
+        if (settings.Plan)
+        {
+            return Record(name, Outcome.WouldRemove, $"uninstall {current.Chart} (revision {current.Revision}, {current.Status}){kept}");
+        }
+
+        _records.TryRemove(name, out _);
+        using (progress.Start(elapsed => $"helm is uninstalling {name}: {Progress.Elapsed(elapsed)} so far (helm-timeout {Tools.GoDuration.Format(settings.HelmTimeout)})"))
+        {
+            helm.Uninstall(release, component.Namespace, settings.HelmTimeout);
+        }
+
+        return Record(name, Outcome.Removed, $"uninstalled {current.Chart} (revision {current.Revision}){kept}");
+    }
+
+    /// <summary>
+    /// A release taken away without <c>helm uninstall</c>, for when helm would delete what must stay: every object of its
+    /// last manifest but those <paramref name="kept"/> is deleted, then helm's records of it, so helm forgets it and the
+    /// kept objects stay as they are. A plan deletes nothing and records what it would remove.
+    /// </summary>
+    public async Task<Outcome> RemoveKeepingAsync(Component component, string release, Func<JsonObject, bool> kept, string keeps)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        ArgumentNullException.ThrowIfNull(kept);
+        var name = $"{component.Namespace}/{release}";
+        var current = await ReadAsync(release, component.Namespace);
+        if (current is null)
+        {
+            return Record(name, Outcome.AlreadyAbsent, "already absent");
+        }
+
+        if (settings.Plan)
+        {
+            return Record(name, Outcome.WouldRemove, $"remove the objects of {current.Chart} (revision {current.Revision}) and helm's records of it; {keeps}");
+        }
+
+        var deleted = 0;
+        foreach (var obj in ManifestTemplate.Parse(current.Manifest, $"the manifest of {name}").Where(obj => !kept(obj)))
+        {
+            var resource = await cluster.ResourceAsync((string)obj["apiVersion"]!, (string)obj["kind"]!);
+            var ns = resource.Namespaced ? (string?)obj["metadata"]?["namespace"] ?? component.Namespace : null;
+            deleted += await cluster.DeleteAsync(resource.ApiVersion, resource.Kind, (string)obj["metadata"]!["name"]!, ns) ? 1 : 0;
+        }
+
+        var storage = ReleaseRecord.StorageKind(helmDriver);
+        foreach (var revision in await cluster.ListAsync("v1", storage, component.Namespace, $"owner=helm,name={release}", metadataOnly: true))
+        {
+            await cluster.DeleteAsync("v1", storage, (string)revision["metadata"]!["name"]!, component.Namespace);
+        }
+
+        _records.TryRemove(name, out _);
+        return Record(name, Outcome.Removed, $"removed {deleted} object(s) of {current.Chart} (revision {current.Revision}) and helm's records of it; {keeps}");
     }
 
     /// <summary>

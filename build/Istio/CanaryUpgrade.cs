@@ -92,7 +92,7 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
     public async Task RemoveAsync(string revision, string why)
     {
         var release = Istiod.ReleaseFor(revision);
-        releases.Uninstall(release, Istiod.Namespace, why);
+        await releases.RemoveAsync(Istiod, release, why);
         if (plan)
         {
             return;
@@ -103,7 +103,7 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
             var labelled = await cluster.ListAsync("admissionregistration.k8s.io/v1", kind, labelSelector: $"{MeshLayout.RevisionLabel}={revision}");
             foreach (var leftover in labelled.Where(webhook => (string?)webhook["metadata"]?["annotations"]?["meta.helm.sh/release-name"] == release))
             {
-                await objects.RemoveAsync(leftover, $"left behind by the uninstall of {release} (istio/istio#58447)");
+                await objects.RemoveAsync((string)leftover["apiVersion"]!, kind, (string)leftover["metadata"]!["name"]!, null, $"left behind by the uninstall of {release} (istio/istio#58447)");
             }
         }
     }

@@ -40,6 +40,28 @@ public static class MeshLayout
     /// <summary>The MutatingWebhookConfiguration istiod's chart renders for a revision tag (in istio-system).</summary>
     public static string RevisionTagWebhook(string tag) => $"istio-revision-tag-{tag}";
 
+    /// <summary>The label Istio puts on everything of its charts, its CRDs included.</summary>
+    public const string PartOfIstio = "app.kubernetes.io/part-of=istio";
+
+    /// <summary>The ConfigMap istiod writes into every namespace with the mesh's root certificate; it outlives istiod.</summary>
+    public const string CaRootCertConfigMap = "istio-ca-root-cert";
+
+    /// <summary>The webhook and admission-policy kinds where Istio leaves things behind (revision tags, validators).</summary>
+    public static readonly string[] AdmissionKinds =
+        ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
+
+    /// <summary>
+    /// Whether a webhook or admission policy is Istio's by its name: the injectors (<c>istio-sidecar-injector*</c>), revision
+    /// tags (<c>istio-revision-tag-*</c>), validators (<c>istio-validator-*</c>, <c>istiod-default-validator</c>) and the
+    /// base chart's ValidatingAdmissionPolicy and its binding (<c>*.istio.io</c>).
+    /// </summary>
+    public static bool IsIstioAdmissionName(string name) =>
+        name.StartsWith("istio-sidecar-injector", StringComparison.Ordinal)
+        || name.StartsWith("istio-revision-tag-", StringComparison.Ordinal)
+        || name.StartsWith("istio-validator-", StringComparison.Ordinal)
+        || name.StartsWith("istiod-", StringComparison.Ordinal)
+        || name.EndsWith(".istio.io", StringComparison.Ordinal);
+
     /// <summary>istiod's name, with the revision's suffix when one is set.</summary>
     public static string Istiod(string? revision) => revision is null ? "istiod" : $"istiod-{revision}";
 

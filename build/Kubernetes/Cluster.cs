@@ -61,18 +61,23 @@ public sealed class Cluster : IDisposable
         return true;
     }
 
-    /// <summary>Objects of one kind, in a namespace or (null) in all, by label and field selector.</summary>
+    /// <summary>
+    /// Objects of one kind, in a namespace or (null) in all, by label and field selector. <paramref name="metadataOnly"/>
+    /// asks for their metadata alone (a Secret's data need not travel: the server answers a PartialObjectMetadataList where it can).
+    /// </summary>
     public async Task<IReadOnlyList<JsonObject>> ListAsync(
-        string apiVersion, string kind, string? ns = null, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancel = default)
+        string apiVersion, string kind, string? ns = null, string? labelSelector = null, string? fieldSelector = null, bool metadataOnly = false, CancellationToken cancel = default)
     {
         var resource = await ResourceAsync(apiVersion, kind, cancel);
         var query = Query(("labelSelector", labelSelector), ("fieldSelector", fieldSelector));
-        using var response = await SendAsync(HttpMethod.Get, resource.PathOf(ns, null) + query, null, cancel);
+        var accept = metadataOnly ? "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json" : "application/json";
+        using var response = await SendAsync(HttpMethod.Get, resource.PathOf(ns, null) + query, null, cancel, accept: accept);
         var list = await ReadObjectAsync(response, $"list {kind}{(ns is null ? string.Empty : $" in {ns}")}", cancel);
         var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         // Detached from the list, so a caller may put them into documents of its own.
         (list["items"] as JsonArray)?.Clear();
-        return [.. items.Select(item => WithKind(item, apiVersion, kind))];
+        // A PartialObjectMetadata says so as its kind: name the listed kind instead.
+        return [.. items.Select(item => metadataOnly ? Kinded(item, apiVersion, kind) : WithKind(item, apiVersion, kind))];
     }
 
     /// <summary>
@@ -231,6 +236,29 @@ public sealed class Cluster : IDisposable
             $"the server does not serve {kind} in {apiVersion} (is the CRD that defines it installed?)");
     }
 
+    /// <summary>
+    /// Every kind the server serves that can be listed, at its group's preferred version: what an audit of the whole
+    /// cluster goes through. Read afresh (CRDs come and go during a run).
+    /// </summary>
+    public async Task<IReadOnlyList<ApiResource>> ListableResourcesAsync(CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/apis", null, cancel);
+        var groups = await ReadObjectAsync(response, "discover the API groups", cancel);
+        var versions = (groups["groups"] as JsonArray ?? [])
+            .Select(group => (string?)group?["preferredVersion"]?["groupVersion"])
+            .OfType<string>()
+            .Prepend("v1")
+            .ToList();
+        var found = new List<ApiResource>();
+        foreach (var version in versions)
+        {
+            _discovery[version] = DiscoverAsync(version, cancel);
+            found.AddRange((await _discovery[version]).Where(resource => resource.Listable));
+        }
+
+        return found;
+    }
+
     /// <summary>Whether the server serves a kind now (for kinds that come with an optional add-on, such as cert-manager's).</summary>
     public async Task<bool> ServesAsync(string apiVersion, string kind, CancellationToken cancel = default)
     {
@@ -326,7 +354,12 @@ public sealed class Cluster : IDisposable
         return [.. (list["resources"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(resource => !((string?)resource["name"] ?? "/").Contains('/', StringComparison.Ordinal))
-            .Select(resource => new ApiResource(apiVersion, (string)resource["kind"]!, (string)resource["name"]!, (bool?)resource["namespaced"] ?? false))];
+            .Select(resource => new ApiResource(
+                apiVersion,
+                (string)resource["kind"]!,
+                (string)resource["name"]!,
+                (bool?)resource["namespaced"] ?? false,
+                (resource["verbs"] as JsonArray ?? []).Any(verb => (string?)verb == "list")))];
     }
 
     // A watch whose stream breaks (the connection reset or dropped) ends like one the server closed: the object is read afresh and watched again.
@@ -375,6 +408,13 @@ public sealed class Cluster : IDisposable
         return obj;
     }
 
+    private static JsonObject Kinded(JsonObject obj, string apiVersion, string kind)
+    {
+        obj["apiVersion"] = apiVersion;
+        obj["kind"] = kind;
+        return obj;
+    }
+
     private static (string ApiVersion, string Kind, string Name, string? Namespace) Identity(JsonObject obj) => (
         (string?)obj["apiVersion"] ?? throw new ArgumentException("The object has no apiVersion.", nameof(obj)),
         (string?)obj["kind"] ?? throw new ArgumentException("The object has no kind.", nameof(obj)),
@@ -390,8 +430,8 @@ public sealed class Cluster : IDisposable
     }
 }
 
-/// <summary>A kind as the server serves it: its plural resource name and whether it lives in namespaces.</summary>
-public sealed record ApiResource(string ApiVersion, string Kind, string Plural, bool Namespaced)
+/// <summary>A kind as the server serves it: its plural resource name, whether it lives in namespaces and whether it can be listed.</summary>
+public sealed record ApiResource(string ApiVersion, string Kind, string Plural, bool Namespaced, bool Listable = true)
 {
     public string PathOf(string? ns, string? name)
     {

@@ -66,6 +66,63 @@ public sealed class Objects(Cluster cluster, RunRecord record, Action<string> lo
     }
 
     /// <summary>
+    /// Removes every object of one of our manifests, the last first (a Namespace, first in its file, goes last).
+    /// Only the objects' names and namespaces are filled in, from <paramref name="names"/>.
+    /// </summary>
+    public async Task RemoveManifestAsync(string manifest, IReadOnlyDictionary<string, object?> names)
+    {
+        var path = Path.Combine(manifests, manifest);
+        foreach (var obj in ManifestTemplate.Parse(await File.ReadAllTextAsync(path), path).Reverse())
+        {
+            var ns = (string?)obj["metadata"]?["namespace"];
+            await RemoveAsync(
+                (string)obj["apiVersion"]!,
+                (string)obj["kind"]!,
+                ManifestTemplate.Fill((string)obj["metadata"]!["name"]!, names, path),
+                ns is null ? null : ManifestTemplate.Fill(ns, names, path));
+        }
+    }
+
+    /// <summary>
+    /// Deletes one object and records it <c>removed</c>, or <c>already-absent</c> when it is not there (nor its
+    /// kind served); a plan deletes nothing and records what it would remove.
+    /// </summary>
+    public async Task<Outcome> RemoveAsync(string apiVersion, string kind, string name, string? ns, string why = "")
+    {
+        var what = Describe(new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns } });
+        var reason = why.Length == 0 ? string.Empty : $" ({why})";
+        if (!await cluster.ServesAsync(apiVersion, kind))
+        {
+            return Record(what, Outcome.AlreadyAbsent, $"already absent (the server does not serve {kind} in {apiVersion})");
+        }
+
+        if (!await cluster.ExistsAsync(apiVersion, kind, name, ns))
+        {
+            return Record(what, Outcome.AlreadyAbsent, "already absent");
+        }
+
+        if (plan)
+        {
+            return Record(what, Outcome.WouldRemove, $"remove{reason}");
+        }
+
+        return await cluster.DeleteAsync(apiVersion, kind, name, ns)
+            ? Record(what, Outcome.Removed, $"removed{reason}")
+            : Record(what, Outcome.AlreadyAbsent, "already absent (gone before the delete)");
+    }
+
+    /// <summary>Waits (at most wait-timeout) until the object is gone: a Namespace takes its contents with it first.</summary>
+    public async Task WaitGoneAsync(string apiVersion, string kind, string name, string? ns)
+    {
+        if (plan)
+        {
+            return;
+        }
+
+        await cluster.WaitAsync(apiVersion, kind, name, ns, "gone", Workloads.Gone, waitTimeout);
+    }
+
+    /// <summary>
     /// Waits (at most wait-timeout) until the Deployment's newest pods are all available, and at least one is:
     /// a component scaled to zero serves nothing. A plan changes nothing, so it waits for nothing.
     /// </summary>
@@ -112,21 +169,6 @@ public sealed class Objects(Cluster cluster, RunRecord record, Action<string> lo
 
         Record(what, Outcome.Changed, $"restarted ({why})");
         await WaitForDeploymentAsync(ns, name);
-    }
-
-    /// <summary>Deletes an object that should not be there any more, recorded with why; in a plan, recorded as what would happen.</summary>
-    public async Task RemoveAsync(JsonObject live, string why)
-    {
-        ArgumentNullException.ThrowIfNull(live);
-        var what = Describe(live);
-        if (plan)
-        {
-            Record(what, Outcome.WouldChange, $"remove ({why})");
-            return;
-        }
-
-        await cluster.DeleteAsync((string)live["apiVersion"]!, (string)live["kind"]!, (string)live["metadata"]!["name"]!, (string?)live["metadata"]?["namespace"]);
-        Record(what, Outcome.Changed, $"removed ({why})");
     }
 
     private Outcome Record(string what, Outcome outcome, string detail)

@@ -8,7 +8,8 @@ namespace Mesh.Build.Kubernetes;
 /// the run and renewed while it runs. kube-system because it exists in every cluster before the first run and
 /// survives Teardown, which removes istio-system. Who holds it is said as host, process and start time. A
 /// second run waits for it up to <c>lock-timeout</c>; a lease whose holder stopped renewing for longer than its
-/// duration is taken over. Writes are guarded by the Lease's resourceVersion, so two runs racing for it cannot both win.
+/// duration is taken over, and so, at once, is one whose holder was a process on this host that is gone (a run
+/// killed with SIGKILL cannot give its lease back). Writes are guarded by the Lease's resourceVersion, so two runs racing for it cannot both win.
 /// </summary>
 public sealed class RunLease : IAsyncDisposable
 {
@@ -34,8 +35,45 @@ public sealed class RunLease : IAsyncDisposable
     public TimeSpan Duration { get; }
 
     /// <summary>This process's identity: <c>HOST/pid PID/started TIME</c>.</summary>
-    public static string ThisRun() =>
-        $"{Environment.MachineName}/pid {Environment.ProcessId}/started {System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
+    public static string ThisRun()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return $"{Environment.MachineName}/pid {Environment.ProcessId}/started {StartedAt(process)}";
+    }
+
+    private static string StartedAt(System.Diagnostics.Process process) => process.StartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Whether a holder (<see cref="ThisRun"/>'s form) names a run on this host whose process is gone: no process has
+    /// its pid, or the one that has it started at another time (the pid was used again). A holder on another host, or
+    /// in another form, is never judged gone: its lease is waited for until it expires.
+    /// </summary>
+    public static bool IsGoneFromThisHost(string holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        var parts = holder.Split('/');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName
+            || !parts[1].StartsWith("pid ", StringComparison.Ordinal) || !int.TryParse(parts[1]["pid ".Length..], CultureInfo.InvariantCulture, out var pid)
+            || !parts[2].StartsWith("started ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return StartedAt(process) != parts[2]["started ".Length..];
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended while we looked.
+            return true;
+        }
+    }
 
     /// <summary>Takes the lease, waiting up to <paramref name="wait"/> for another holder; renews it until disposed.</summary>
     public static async Task<RunLease> AcquireAsync(Cluster cluster, string holder, TimeSpan duration, TimeSpan wait, Action<string> log, CancellationToken cancel = default)
@@ -63,12 +101,17 @@ public sealed class RunLease : IAsyncDisposable
             var renewed = Time(current["spec"]?["renewTime"]) ?? Time(current["spec"]?["acquireTime"]);
             var seconds = (int?)current["spec"]?["leaseDurationSeconds"] ?? (int)duration.TotalSeconds;
             var expired = renewed is null || renewed.Value.AddSeconds(seconds) < now;
-            if (string.IsNullOrEmpty(other) || other == holder || expired)
+            var gone = !expired && !string.IsNullOrEmpty(other) && other != holder && IsGoneFromThisHost(other);
+            if (string.IsNullOrEmpty(other) || other == holder || expired || gone)
             {
                 var transitions = ((int?)current["spec"]?["leaseTransitions"] ?? 0) + (other == holder ? 0 : 1);
                 if (await cluster.ReplaceAsync(lease.Spec(current, now, transitions), cancel) is not null)
                 {
-                    if (!string.IsNullOrEmpty(other) && other != holder)
+                    if (gone)
+                    {
+                        log($"Took over the lease {Namespace}/{Name} from {other} at once: that process is no longer running on this host (killed, or the machine restarted), though its lease would last until {Show(renewed?.AddSeconds(seconds))}.");
+                    }
+                    else if (!string.IsNullOrEmpty(other) && other != holder)
                     {
                         log($"Took over the lease {Namespace}/{Name} from {other}, which stopped renewing it at {Show(renewed)} (more than {seconds} s ago).");
                     }

@@ -57,6 +57,21 @@ public static class Workloads
             : WaitState.Pending(established is null ? "no Established condition yet" : $"Established={(string?)established["status"]} {(string?)established["reason"]}");
     }
 
+    /// <summary>An object being deleted: gone. Until then, what holds it (its finalizers, a namespace's phase).</summary>
+    public static WaitState Gone(JsonObject? obj)
+    {
+        if (obj is null)
+        {
+            return WaitState.Ready("gone");
+        }
+
+        var finalizers = (obj["metadata"]?["finalizers"] as JsonArray ?? []).Select(finalizer => (string?)finalizer).ToList();
+        var phase = (string?)obj["status"]?["phase"];
+        return WaitState.Pending(
+            $"{(obj["metadata"]?["deletionTimestamp"] is null ? "not being deleted" : "being deleted")}" +
+            $"{(phase is null ? string.Empty : $", phase {phase}")}{(finalizers.Count == 0 ? string.Empty : $", finalizers {string.Join(", ", finalizers)}")}");
+    }
+
     /// <summary>The status condition of a type, when the object reports one.</summary>
     public static JsonObject? Condition(JsonObject? obj, string type) =>
         (obj?["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(condition => (string?)condition["type"] == type);

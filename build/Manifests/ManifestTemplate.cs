@@ -54,6 +54,18 @@ public static partial class ManifestTemplate
         return [.. stream.Documents.Select(document => Convert(document.RootNode, origin, null)).OfType<JsonObject>()];
     }
 
+    /// <summary>
+    /// Text of ours with its <c>${name}</c> placeholders filled in from <paramref name="values"/>: the names of a
+    /// manifest's objects, for a caller that needs only those (Teardown) and not every value the file takes.
+    /// </summary>
+    public static string Fill(string text, IReadOnlyDictionary<string, object?> values, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Placeholder().Replace(text, match => values.TryGetValue(match.Groups["name"].Value, out var value)
+            ? value?.ToString() ?? string.Empty
+            : throw new ManifestException($"{origin}: unknown placeholder {match.Value} in '{text}'; known here: {string.Join(", ", values.Keys.Order(StringComparer.Ordinal))}."));
+    }
+
     /// <summary>A file holding one document (chart values, for instance), filled in.</summary>
     public static JsonObject RenderOne(string path, IReadOnlyDictionary<string, object?> values) =>
         Render(path, values) switch

@@ -10,6 +10,12 @@ public enum Outcome
     Skipped,
     Failed,
 
+    /// <summary>Teardown: the run removed it.</summary>
+    Removed,
+
+    /// <summary>Teardown: there was nothing to remove.</summary>
+    AlreadyAbsent,
+
     /// <summary>Plan: the run would create it.</summary>
     WouldCreate,
 
@@ -18,6 +24,9 @@ public enum Outcome
 
     /// <summary>Plan: the run would prove it.</summary>
     WouldProve,
+
+    /// <summary>Plan: the run would remove it (Teardown).</summary>
+    WouldRemove,
 }
 
 /// <summary>One item of a task and its outcome: <c>release istio-system/istiod: changed (deployment/istiod .spec.replicas 0 -> 1)</c>.</summary>
@@ -27,7 +36,7 @@ public enum Outcome
 /// <param name="Detail">why it changed, what was proven, why it was skipped; empty when there is nothing to add.</param>
 public sealed record Item(string Kind, string Name, Outcome Outcome, string Detail = "")
 {
-    public bool IsChange => Outcome is Outcome.Created or Outcome.Changed;
+    public bool IsChange => Outcome is Outcome.Created or Outcome.Changed or Outcome.Removed;
 
-    public bool IsPlannedChange => Outcome is Outcome.WouldCreate or Outcome.WouldChange;
+    public bool IsPlannedChange => Outcome is Outcome.WouldCreate or Outcome.WouldChange or Outcome.WouldRemove;
 }

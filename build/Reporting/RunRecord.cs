@@ -88,6 +88,8 @@ public sealed class RunRecord
         Outcome.WouldCreate => "would-create",
         Outcome.WouldChange => "would-change",
         Outcome.WouldProve => "would-prove",
+        Outcome.WouldRemove => "would-remove",
+        Outcome.AlreadyAbsent => "already-absent",
         _ => outcome.ToString().ToLowerInvariant(),
     };
 

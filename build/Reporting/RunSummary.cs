@@ -33,6 +33,14 @@ public sealed record RunSummary(bool Plan, IReadOnlyList<TaskResult> Tasks, stri
         var tasks = Tasks.GroupBy(task => task.Status).Select(group => $"{group.Count()} {group.Key}");
         var (created, changed) = Plan ? (Outcome.WouldCreate, Outcome.WouldChange) : (Outcome.Created, Outcome.Changed);
         var items = $"{Count(created)} {(Plan ? "to create" : "created")}, {Count(changed)} {(Plan ? "to change" : "changed")}, {Count(Outcome.Unchanged)} unchanged";
+        // Only Teardown and a canary's end remove: the other runs' summaries stay as they were.
+        var removed = Plan ? Count(Outcome.WouldRemove) : Count(Outcome.Removed);
+        var absent = Count(Outcome.AlreadyAbsent);
+        if (removed + absent > 0)
+        {
+            items += $", {removed} {(Plan ? "to remove" : "removed")}{(absent > 0 ? $", {absent} already absent" : string.Empty)}";
+        }
+
         var proofs = Proofs.GroupBy(entry => entry.Proof.Outcome).Select(group => $"{group.Count()} {RunRecord.Name(group.Key)}").ToList();
         return $"{Tasks.Count} task{(Tasks.Count == 1 ? string.Empty : "s")} ({string.Join(", ", tasks)}); {items}" +
             (proofs.Count == 0 ? string.Empty : $"; proofs: {string.Join(", ", proofs)}");

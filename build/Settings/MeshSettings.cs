@@ -72,6 +72,7 @@ public sealed class MeshSettings
         Checks.TryParseDuration(Get("lock-timeout"), out var lockTimeout);
         LockTimeout = lockTimeout;
         Proofs = ParseEnum<Proofs>(Get("proofs"));
+        IncludeCrds = bool.Parse(Get("include-crds"));
         Plan = bool.Parse(Get("plan"));
         DetailedExitCode = bool.Parse(Get("detailed-exitcode"));
         Report = Get("report");
@@ -200,6 +201,9 @@ public sealed class MeshSettings
 
     /// <summary>How long a run waits for another run's Lease on the cluster before it fails.</summary>
     public TimeSpan LockTimeout { get; }
+
+    /// <summary>Teardown also removes Istio's CRDs (and so every Istio resource left in the cluster).</summary>
+    public bool IncludeCrds { get; }
 
     /// <summary>The settings as a table of key, value and source; secrets show as "(redacted)".</summary>
     /// <param name="unset">for a setting not set, what will be used instead and why (the kubeconfig file found), or null.</param>

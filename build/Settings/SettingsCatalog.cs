@@ -45,6 +45,7 @@ public static class SettingsCatalog
         new("progress-interval", "10s", "how often a long wait (helm, a resource becoming ready) logs what it awaits, for how long and what it saw last (a terminal gets a live line instead)", Checks.Duration),
         new("lock-timeout", "5m", "how long to wait for another run on the same cluster to finish (its Lease kube-system/mesh-build) before failing", Checks.Duration),
         new("proofs", "always", "when tasks prove their result: always, on-change (the mTLS and traffic proofs only when the run changed something) or off", Checks.OneOf("always", "on-change", "off")),
+        new("include-crds", "false", "Teardown also removes Istio's CRDs, and with them every Istio resource left in the cluster; false keeps them", Checks.Boolean),
         new("plan", "false", "compare what the run would install with the cluster and print the difference per task; changes nothing", Checks.Boolean),
         new("detailed-exitcode", "false", "with plan: exit 4 when something would change, 0 when nothing would", Checks.Boolean),
         new("report", "artifacts/report.json", "where the run's report (tasks, items and their outcomes) is written", Checks.Any, IsPath: true),

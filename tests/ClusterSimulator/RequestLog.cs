@@ -64,6 +64,12 @@ public sealed class RequestLog
         }
     }
 
+    /// <summary>
+    /// Told of each request as it is recorded, before its answer is sent and before the next one is recorded: a test
+    /// can act at an exact point of a client's conversation (end the client before it reads the answer, say).
+    /// </summary>
+    public event Action<RequestRecord>? Recorded;
+
     public void Add(RequestRecord record)
     {
         lock (_gate)
@@ -73,6 +79,8 @@ public sealed class RequestLog
             {
                 File.AppendAllText(path, record.ToJson().ToJsonString() + "\n");
             }
+
+            Recorded?.Invoke(record);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
         Assert.Contains($"canary step 3: point revision tag prod at {New} (from {Old})", planned.Output, StringComparison.Ordinal);
         Assert.Contains($"istio-system/istiod-{New}: install istiod-{CanaryUpgrade.To}", planned.Output, StringComparison.Ordinal);
         Assert.Contains("deployment.apps/mailhog in mailhog: restart (its pods run the proxy of 1-30-3, not of 1-31-0-rc-0", planned.Output, StringComparison.Ordinal);
-        Assert.Contains($"istio-system/istiod-{Old}: remove (promoted", planned.Output, StringComparison.Ordinal);
+        Assert.Matches($@"istio-system/istiod-{Old}: uninstall istiod-{CanaryUpgrade.From} \(revision \d+, deployed\); promoted", planned.Output);
     }
 
     [PublishedChartsFact]
@@ -58,7 +58,8 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
             "deployment.apps/mailhog in mailhog: restarted",
             "proof plaintext from outside the mesh and mutual TLS from inside: proven",
             "istio-system/istio-base: upgraded to base-1.31.0-rc.0 (values differ at .defaultRevision)",
-            $"istio-system/istiod-{Old}: removed (promoted: tag prod points at {New} and its proofs passed)",
+            $"istio-system/istiod-{Old}: uninstalled istiod-{CanaryUpgrade.From} (revision ",
+            $"; promoted: tag prod points at {New} and its proofs passed",
             $"proof revision tag prod is on {New}, the only revision: proven",
         ];
         var at = 0;
@@ -70,7 +71,7 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
         }
 
         Assert.Contains(upgraded.Items, item => item is { Task: "InstallIstio", Kind: "canary", Name: "revision tag prod", Outcome: "changed" });
-        Assert.Contains(upgraded.Items, item => item is { Task: "VerifyDashboards", Kind: "release", Outcome: "changed" } && item.Name == $"istio-system/istiod-{Old}");
+        Assert.Contains(upgraded.Items, item => item is { Task: "VerifyDashboards", Kind: "release", Outcome: "removed" } && item.Name == $"istio-system/istiod-{Old}");
         Assert.DoesNotContain("istiod-default-validator: removed", upgraded.Output, StringComparison.Ordinal);
     }
 

@@ -59,6 +59,37 @@ public sealed class RunLeaseTests
         Assert.Equal("POST", run.LeaseWrites.First(request => request.Status < 300 && request.UserAgent?.StartsWith("mesh-build/", StringComparison.Ordinal) == true).Verb);
     }
 
+    [Fact]
+    public async Task A_fresh_lease_of_a_process_gone_from_this_host_is_taken_over_at_once_but_a_live_ones_is_waited_for()
+    {
+        await using var mesh = await SimulatedMesh.StartAsync();
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        await ended.WaitForExitAsync();
+        var gone = $"{Environment.MachineName}/pid {ended.Id}/started 2026-12-01T22:00:00Z";
+        HoldLease(mesh, gone, renewed: DateTimeOffset.UtcNow);
+
+        var taken = mesh.Run("--target=InstallIstioInit", "--lock-timeout=1s");
+
+        Assert.True(taken.ExitCode == 0, taken.ToString());
+        Assert.Contains($"Took over the lease kube-system/mesh-build from {gone} at once: that process is no longer running on this host", taken.Output, StringComparison.Ordinal);
+
+        using var alive = System.Diagnostics.Process.Start("sleep", "30")!;
+        try
+        {
+            var holder = $"{Environment.MachineName}/pid {alive.Id}/started {alive.StartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
+            HoldLease(mesh, holder, renewed: DateTimeOffset.UtcNow);
+
+            var waited = mesh.Run("--target=InstallIstioInit", "--lock-timeout=1s");
+
+            Assert.True(waited.ExitCode == 1, waited.ToString());
+            Assert.Contains($"Another run holds the cluster: the Lease kube-system/mesh-build is held by {holder}", waited.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            alive.Kill();
+        }
+    }
+
     private static string? Holder(SimulatedMesh mesh) =>
         (string?)mesh.KubectlJson("get", "lease", "mesh-build", "-n", "kube-system")["spec"]!["holderIdentity"];
 

@@ -12,13 +12,14 @@ public sealed class BuildScriptTests
     private static readonly string RepositoryRoot = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
 
     [Fact]
-    public void Tree_exits_0_with_VerifyDashboards_at_the_root_of_the_chain()
+    public void Tree_exits_0_with_the_chain_from_VerifyDashboards_down_under_Rebuild()
     {
         var (exitCode, output, _) = Run("--tree");
 
         Assert.Equal(0, exitCode);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        var root = lines.IndexOf("VerifyDashboards");
+        Assert.Equal(["Rebuild", "├─Teardown"], lines.SkipWhile(line => line != "Rebuild").Take(2));
+        var root = lines.IndexOf("└─VerifyDashboards");
         Assert.True(root >= 0, output);
         Assert.Equal("└─EnforceMtls", lines[root + 1]);
         Assert.Equal("└─ConfigureExternalDns", lines[root + 6]);

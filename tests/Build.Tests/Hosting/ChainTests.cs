@@ -81,6 +81,31 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
+    public void Teardown_is_outside_the_chain_and_nothing_in_it_depends_on_it()
+    {
+        var catalog = TaskCatalog.Discover([typeof(Pipeline).Assembly]);
+
+        Assert.Empty(Assert.Single(catalog.Tasks, entry => entry.Name == "Teardown").Dependencies);
+        Assert.All(catalog.Tasks.Where(task => Chain.Contains(task.Name)), task => Assert.DoesNotContain("Teardown", task.Dependencies));
+    }
+
+    [Fact]
+    public void Rebuild_runs_Teardown_first_then_the_whole_chain()
+    {
+        var tree = PipelineRun.Start(_root, "--target=Rebuild", "--tree");
+        var dryRun = PipelineRun.Start(_root, "--target=Rebuild", "--dryrun");
+
+        Assert.Equal(0, tree.ExitCode);
+        Assert.Equal(
+            ["Rebuild", "Teardown", .. Chain.Reverse()],
+            tree.OutputLines.Select(line => line.TrimStart('└', '├', '─', ' ', '│')).Where(line => line.Length > 0));
+        Assert.Equal(0, dryRun.ExitCode);
+        Assert.Equal(
+            ["Teardown", .. Chain, "Rebuild"],
+            dryRun.OutputLines.Where(line => char.IsDigit(line[0])).Select(line => line.Split(' ')[1]));
+    }
+
+    [Fact]
     public void The_default_target_is_VerifyDashboards()
     {
         var run = PipelineRun.Start(_root, "--dryrun");

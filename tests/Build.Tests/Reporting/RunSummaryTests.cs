@@ -58,6 +58,17 @@ public sealed class RunSummaryTests
             FailedProof.JUnit().ReplaceLineEndings("\n"));
     }
 
+    [Theory]
+    [InlineData(new[] { Outcome.Changed, Outcome.Removed }, "0 created, 1 changed, 0 unchanged, 1 removed")]
+    [InlineData(new[] { Outcome.AlreadyAbsent, Outcome.AlreadyAbsent }, "0 created, 0 changed, 0 unchanged, 0 removed, 2 already absent")]
+    [InlineData(new[] { Outcome.Unchanged }, "0 created, 0 changed, 1 unchanged")]
+    public void Removals_are_counted_only_in_runs_that_remove_and_already_absent_only_when_there_is_one(Outcome[] outcomes, string counted)
+    {
+        var summary = new RunSummary(false, [new TaskResult("VerifyDashboards", "succeeded", TimeSpan.Zero, null, [.. outcomes.Select((outcome, n) => new Item("release", $"istio-system/r{n}", outcome))])], null, null, []);
+
+        Assert.Equal($"1 task (1 succeeded); {counted}", summary.Counts());
+    }
+
     [Fact]
     public void The_closing_lines_say_what_failed_what_was_proven_and_what_was_skipped()
     {
