@@ -24,17 +24,7 @@ public sealed class InPlaceUpgradeTests : IAsyncLifetime
         _mesh = await SimulatedMesh.StartAsync(charts);
         _installed = _mesh.Run(Arguments(CanaryUpgrade.From));
         // What istiod did at run time before istio/istio#59367: its own server-side apply of the injector's failurePolicy.
-        var patch = Path.Combine(_mesh.WorkingDirectory, "pilot-discovery.yaml");
-        File.WriteAllText(patch, """
-            apiVersion: admissionregistration.k8s.io/v1
-            kind: MutatingWebhookConfiguration
-            metadata:
-              name: istio-sidecar-injector
-            webhooks:
-              - name: namespace.sidecar-injector.istio.io
-                failurePolicy: Ignore
-            """);
-        _mesh.Kubectl("apply", "--server-side", "--field-manager=pilot-discovery", "--force-conflicts", "-f", patch);
+        _mesh.SetInjectorFailurePolicyAsPilotDiscovery("Ignore");
         _managersBefore = _mesh.Kubectl("get", "mutatingwebhookconfiguration", "istio-sidecar-injector", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}");
         _upgraded = _mesh.Run(Arguments(CanaryUpgrade.To));
     }

@@ -29,17 +29,7 @@ public sealed class IstioUpgradeTests : IAsyncLifetime
         Assert.True(installed.ExitCode == 0, installed.ToString());
 
         // What istiod does once it is ready: its own server-side apply of failurePolicy on its webhooks.
-        var patch = Path.Combine(_charts, "istiod-patch.yaml");
-        File.WriteAllText(patch, """
-            apiVersion: admissionregistration.k8s.io/v1
-            kind: MutatingWebhookConfiguration
-            metadata:
-              name: istio-sidecar-injector
-            webhooks:
-              - name: namespace.sidecar-injector.istio.io
-                failurePolicy: Ignore
-            """);
-        _mesh.Kubectl("apply", "--server-side", "--field-manager=pilot-discovery", "--force-conflicts", "-f", patch);
+        _mesh.SetInjectorFailurePolicyAsPilotDiscovery("Ignore");
 
         var upgraded = _mesh.Run("--target=InstallIstio", "--dashboards=none", "--istio-version=1.31.2", $"--chart-dir={NextPatchCharts()}");
 

@@ -85,6 +85,25 @@ public sealed class SimulatedMesh : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What istiod does at run time (and before istio/istio#59367 did to the injector's default too): its own
+    /// server-side apply of failurePolicy on its webhook, as field manager pilot-discovery.
+    /// </summary>
+    public void SetInjectorFailurePolicyAsPilotDiscovery(string failurePolicy)
+    {
+        var patch = Path.Combine(_scratch, "pilot-discovery.yaml");
+        File.WriteAllText(patch, $"""
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: MutatingWebhookConfiguration
+            metadata:
+              name: istio-sidecar-injector
+            webhooks:
+              - name: namespace.sidecar-injector.istio.io
+                failurePolicy: {failurePolicy}
+            """);
+        Kubectl("apply", "--server-side", "--field-manager=pilot-discovery", "--force-conflicts", "-f", patch);
+    }
+
     /// <summary>kubectl, the real binary, against this cluster; its stdout.</summary>
     public string Kubectl(params string[] args) => RunTool("kubectl", [.. args, $"--kubeconfig={Kubeconfig}"]);
 
