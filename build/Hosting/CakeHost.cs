@@ -400,7 +400,7 @@ public sealed class CakeHost<TContext>(Func<ICakeContext, TContext> createContex
             return new DescriptionScriptHost(engine, context, ansiConsole);
         }
 
-        var printer = new CakeSpectreReportPrinter(ansiConsole);
+        var printer = new LifetimeNamingReportPrinter(new CakeSpectreReportPrinter(ansiConsole));
         return new BuildScriptHost(engine, new DefaultExecutionStrategy(log, printer), context, printer, context.Configuration, log);
     }
 
