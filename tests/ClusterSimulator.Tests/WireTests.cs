@@ -150,6 +150,29 @@ public sealed class WireTests(SimulatorFixture fixture) : IClassFixture<Simulato
         Assert.Equal("""{"b":"2"}""", retained.ToJsonString());
     }
 
+    [Fact]
+    public async Task Metadata_alone_is_answered_to_a_client_that_asks_for_it_first_and_a_Secrets_data_stays_home()
+    {
+        var ns = await NamespaceAsync();
+        using var created = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/secrets", """{"metadata":{"name":"record","labels":{"owner":"helm"}},"data":{"release":"c2VjcmV0"}}""", "application/json");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // What client-go's metadata client sends: protobuf first (not served here), then JSON, then the plain form.
+        const string MetadataList = "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+        var list = await GetAsync($"/api/v1/namespaces/{ns}/secrets?labelSelector=owner%3Dhelm", MetadataList);
+        var one = await GetAsync($"/api/v1/namespaces/{ns}/secrets/record", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json");
+        // A list asked for as a single object's metadata, or as a Table, falls through to the plain list.
+        var plain = await GetAsync($"/api/v1/namespaces/{ns}/secrets", "application/json;as=Table;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json");
+
+        Assert.Equal(("meta.k8s.io/v1", "PartialObjectMetadataList"), ((string?)list["apiVersion"], (string?)list["kind"]));
+        var item = Assert.Single(list["items"]!.AsArray())!;
+        Assert.Equal(("PartialObjectMetadata", "record", "helm"), ((string?)item["kind"], (string?)item["metadata"]!["name"], (string?)item["metadata"]!["labels"]!["owner"]));
+        Assert.Null(item["data"]);
+        Assert.Equal(("PartialObjectMetadata", null), ((string?)one["kind"], one["data"]));
+        Assert.Equal("SecretList", (string?)plain["kind"]);
+        Assert.Equal("c2VjcmV0", (string?)plain["items"]![0]!["data"]!["release"]);
+    }
+
     private async Task<string> NamespaceAsync()
     {
         var name = SimulatorFixture.UniqueName("wire");

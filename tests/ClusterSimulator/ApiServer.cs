@@ -126,7 +126,8 @@ public sealed class ApiServer(ObjectStore store)
                     return (200, null);
                 }
 
-                return (200, store.List(kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"])));
+                var list = store.List(kind, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector(query["fieldSelector"]));
+                return (200, PartialMetadata.Wanted(context.Request, list: true) ? PartialMetadata.OfList(list) : list);
             }
 
             if (method == HttpMethods.Delete)
@@ -169,7 +170,8 @@ public sealed class ApiServer(ObjectStore store)
 
         if (method == HttpMethods.Get)
         {
-            return (200, store.Get(kind, ns, name));
+            var obj = store.Get(kind, ns, name);
+            return (200, PartialMetadata.Wanted(context.Request, list: false) ? PartialMetadata.Of(obj) : obj);
         }
 
         if (method == HttpMethods.Put)
