@@ -24,7 +24,7 @@ internal static class CanaryPromotion
         var state = await canary.ReadAsync();
         if (!state.InCanary)
         {
-            canary.Step(Components.Istiod.ReleaseFor(state.Wanted), Outcome.Unchanged, $"nothing in canary: the only istiod revision, tag {state.Tag} points at it");
+            canary.Step(Components.Istiod.ReleaseFor(state.Wanted), Outcome.Unchanged, $"nothing in canary: the only istiod revision, tag {state.Tag} {(state.Tagged == state.Wanted ? "points at it" : $"points at {state.Tagged ?? "no revision"}")}");
             await context.Proofs.RunAsync($"revision tag {state.Tag} is on {state.Wanted}, the only revision", ProofCost.ReadOnly, () => RequirePromotedAsync(context));
             return;
         }

@@ -110,6 +110,26 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
         Assert.True(rerun.Mutating.Count == 0, "mutating requests after a promoted canary:" + Environment.NewLine + rerun.Describe(rerun.Mutating) + Environment.NewLine + rerun);
         Assert.Contains($"canary istiod-{New}: nothing in canary", rerun.Output, StringComparison.Ordinal);
     }
+
+    [PublishedChartsFact]
+    public void The_promotion_proof_fails_when_the_tag_points_at_another_revision()
+    {
+        // Broken by hand: the tag's webhook says it sends injection to the old revision.
+        canary.Mesh.Kubectl("label", "mutatingwebhookconfiguration", "istio-revision-tag-prod", $"istio.io/rev={Old}", "--overwrite");
+        try
+        {
+            var run = canary.Mesh.Run([.. CanaryUpgrade.Arguments(CanaryUpgrade.To), "--target=VerifyDashboards", "--exclusive"]);
+            output.WriteLine(run.Output);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains($"canary istiod-{New}: nothing in canary: the only istiod revision, tag prod points at {Old}", run.Output, StringComparison.Ordinal);
+            Assert.Contains($"VerifyDashboards: expected istiod-{New} alone with tag prod on it and the gateway's pods on it; found istiod revisions {New}, the tag on {Old}.", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            canary.Mesh.Kubectl("label", "mutatingwebhookconfiguration", "istio-revision-tag-prod", $"istio.io/rev={New}", "--overwrite");
+        }
+    }
 }
 
 /// <summary>Issue 15: a canary whose mTLS proof fails (its proxies' handshakes are broken) is rolled back.</summary>
