@@ -112,6 +112,42 @@ public sealed class CanaryPromotionTests(PromotedCanary canary, ITestOutputHelpe
     }
 
     [PublishedChartsFact]
+    public void DeployMailHog_fails_naming_a_MailHog_pod_that_still_runs_the_old_revisions_proxy()
+    {
+        // Broken by hand: a MailHog pod of no Deployment, with a proxy the old revision injected (a restart leaves it).
+        canary.Mesh.KubectlApply($"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: mailhog-left-behind
+              namespace: mailhog
+              labels:
+                app: mailhog
+                sidecar.istio.io/inject: "false"
+              annotations:
+                istio.io/rev: {Old}
+            spec:
+              containers:
+                - name: mailhog
+                  image: mailhog/mailhog:v1.0.1
+                - name: istio-proxy
+                  image: docker.io/istio/proxyv2:{CanaryUpgrade.From}
+            """);
+        try
+        {
+            var run = canary.Mesh.Run([.. CanaryUpgrade.Arguments(CanaryUpgrade.To), "--target=DeployMailHog", "--exclusive"]);
+            output.WriteLine(run.Output);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains($"DeployMailHog: the canary's revision is {New}, but these pods in mailhog carry the proxy of another: mailhog-left-behind ({Old}).", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            canary.Mesh.Kubectl("delete", "pod", "mailhog-left-behind", "-n", "mailhog", "--wait=false");
+        }
+    }
+
+    [PublishedChartsFact]
     public void The_promotion_proof_fails_when_the_tag_points_at_another_revision()
     {
         // Broken by hand: the tag's webhook says it sends injection to the old revision.
