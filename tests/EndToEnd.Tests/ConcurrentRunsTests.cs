@@ -62,7 +62,7 @@ public sealed partial class ConcurrentRunsTests
     private static async Task LeaseTakenAsync(SimulatedMesh mesh, int before)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!mesh.Cluster.Requests.Records.Skip(before).Any(request => request.Verb == "POST" && request.Path.StartsWith(SimulatedMesh.LeasePath, StringComparison.Ordinal) && request.Status == 201))
+        while (!mesh.Cluster.Requests.Records.Skip(before).Any(request => request.Verb == "POST" && SimulatedMesh.IsLease(request) && request.Status == 201))
         {
             await Task.Delay(20, cancel.Token);
         }

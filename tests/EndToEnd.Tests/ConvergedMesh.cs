@@ -54,7 +54,7 @@ public sealed record ReportedRun(PipelineRun Run, JsonObject? Report, IReadOnlyL
     public string Output => Run.Output;
 
     /// <summary>Every request with a mutating verb, server-side dry runs included; the run's Lease (how runs take turns) aside.</summary>
-    public IReadOnlyList<RequestRecord> Mutating => [.. Requests.Where(request => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE" && !request.Path.StartsWith(SimulatedMesh.LeasePath, StringComparison.Ordinal))];
+    public IReadOnlyList<RequestRecord> Mutating => [.. Requests.Where(request => SimulatedMesh.HasMutatingVerb(request) && !SimulatedMesh.IsLease(request))];
 
     /// <summary>Every item of every task in the report, with its task.</summary>
     public IReadOnlyList<(string Task, string Kind, string Name, string Outcome, string Detail)> Items =>

@@ -49,7 +49,7 @@ public sealed class PipelineProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])[Path.Combine(SimulatedMesh.RepositoryRoot, "build.sh"), $"--kubeconfig={mesh.Kubeconfig}", $"--chart-dir={mesh.ChartDirectory}", .. args])
+        foreach (var argument in CommandLine(mesh, args))
         {
             start.ArgumentList.Add(argument);
         }
@@ -78,6 +78,13 @@ public sealed class PipelineProcess : IDisposable
         {
             throw new InvalidOperationException($"kill(-{_process.Id}, SIGKILL) failed: errno {Marshal.GetLastPInvokeError()}");
         }
+    }
+
+    /// <summary>build.sh with the mesh's kubeconfig and charts, then <paramref name="args"/>.</summary>
+    public static string[] CommandLine(SimulatedMesh mesh, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(mesh);
+        return [Path.Combine(SimulatedMesh.RepositoryRoot, "build.sh"), $"--kubeconfig={mesh.Kubeconfig}", $"--chart-dir={mesh.ChartDirectory}", .. args];
     }
 
     /// <summary>A signal to the pipeline's own pid (SIGTERM: 15).</summary>
@@ -125,9 +132,7 @@ public sealed class PipelineProcess : IDisposable
 
     /// <summary>Whether a request writes (dry runs and the run's Lease aside): what "the N-th mutating request" counts.</summary>
     public static bool IsMutating(RequestRecord request) =>
-        request.Verb is "POST" or "PUT" or "PATCH" or "DELETE"
-        && !request.Query.Contains("dryRun=All", StringComparison.Ordinal)
-        && !request.Path.StartsWith(SimulatedMesh.LeasePath, StringComparison.Ordinal);
+        SimulatedMesh.HasMutatingVerb(request) && !SimulatedMesh.IsDryRun(request) && !SimulatedMesh.IsLease(request);
 
     public void Dispose()
     {

@@ -52,8 +52,7 @@ public sealed class ProgressTests
 
     private static async Task<(int ExitCode, string Screen)> RunOnTerminalAsync(SimulatedMesh mesh, params string[] args)
     {
-        string[] words = [Path.Combine(SimulatedMesh.RepositoryRoot, "build.sh"), $"--kubeconfig={mesh.Kubeconfig}", $"--chart-dir={mesh.ChartDirectory}", .. args];
-        var command = string.Join(' ', words.Select(word => $"'{word}'"));
+        var command = string.Join(' ', PipelineProcess.CommandLine(mesh, args).Select(word => $"'{word}'"));
         var typescript = Path.Combine(mesh.WorkingDirectory, "typescript");
         var start = new ProcessStartInfo("script", ["--quiet", "--return", "--command", command, typescript])
         {

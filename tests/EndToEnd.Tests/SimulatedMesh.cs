@@ -31,6 +31,14 @@ public sealed class SimulatedMesh : IAsyncDisposable
     /// <summary>Where the pipeline's run Lease lives.</summary>
     public const string LeasePath = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases";
 
+    /// <summary>Whether a request has a mutating verb (a server-side dry run included).</summary>
+    public static bool HasMutatingVerb(RequestRecord request) => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE";
+
+    public static bool IsDryRun(RequestRecord request) => request.Query.Contains("dryRun=All", StringComparison.Ordinal);
+
+    /// <summary>Whether a request is to the run's Lease (how runs take turns), not to the mesh.</summary>
+    public static bool IsLease(RequestRecord request) => request.Path.StartsWith(LeasePath, StringComparison.Ordinal);
+
     public static string RepositoryRoot { get; } = BuildContext.FindRepositoryRoot(AppContext.BaseDirectory);
 
     public SimulatedCluster Cluster { get; } = new();
@@ -57,10 +65,10 @@ public sealed class SimulatedMesh : IAsyncDisposable
         var before = Cluster.Requests.Records.Count;
         var (exitCode, output) = RunPipeline(_scratch, variables, [$"--kubeconfig={Kubeconfig}", $"--chart-dir={ChartDirectory}", .. args]);
         var writes = Cluster.Requests.Records.Skip(before)
-            .Where(request => request.Verb is "POST" or "PUT" or "PATCH" or "DELETE" && !request.Query.Contains("dryRun=All", StringComparison.Ordinal))
+            .Where(request => HasMutatingVerb(request) && !IsDryRun(request))
             .ToList();
         // The run's Lease (taken, renewed, given back) is how runs take turns, not a change to the mesh: kept apart.
-        var lease = writes.Where(request => request.Path.StartsWith(LeasePath, StringComparison.Ordinal)).ToList();
+        var lease = writes.Where(IsLease).ToList();
         return new PipelineRun(exitCode, output, [.. writes.Except(lease)]) { LeaseWrites = lease };
     }
 
