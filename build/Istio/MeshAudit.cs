@@ -65,7 +65,7 @@ public static class MeshAudit
             return null;
         }
 
-        if (resource.Kind == "CustomResourceDefinition" && scope.CrdsKept && (name.EndsWith(".istio.io", StringComparison.Ordinal) || IsPartOfIstio(labels)))
+        if (resource.Kind == "CustomResourceDefinition" && scope.CrdsKept && MeshLayout.IsIstioCrd(obj))
         {
             return null;
         }
@@ -75,7 +75,7 @@ public static class MeshAudit
             return "a namespace the pipeline created";
         }
 
-        if (IsPartOfIstio(labels))
+        if (MeshLayout.IsPartOfIstio(obj))
         {
             return $"label {MeshLayout.PartOfIstio}";
         }
@@ -110,6 +110,4 @@ public static class MeshAudit
 
         return MeshLayout.AdmissionKinds.Contains(resource.Kind) && MeshLayout.IsIstioAdmissionName(name) ? "Istio's webhook or admission policy, by name" : null;
     }
-
-    private static bool IsPartOfIstio(JsonObject labels) => (string?)labels["app.kubernetes.io/part-of"] == "istio";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Mesh.Build.Istio;
 
 /// <summary>Where the pipeline puts things: the names Istio's documentation uses, so its commands work as written.</summary>
@@ -40,8 +42,15 @@ public static class MeshLayout
     /// <summary>The MutatingWebhookConfiguration istiod's chart renders for a revision tag (in istio-system).</summary>
     public static string RevisionTagWebhook(string tag) => $"istio-revision-tag-{tag}";
 
-    /// <summary>The label Istio puts on everything of its charts, its CRDs included.</summary>
+    /// <summary>The label Istio puts on everything of its charts, its CRDs included, as a label selector.</summary>
     public const string PartOfIstio = "app.kubernetes.io/part-of=istio";
+
+    /// <summary>Whether an object carries <see cref="PartOfIstio"/>.</summary>
+    public static bool IsPartOfIstio(JsonNode? obj) => (string?)obj?["metadata"]?["labels"]?["app.kubernetes.io/part-of"] == "istio";
+
+    /// <summary>Whether a CustomResourceDefinition is Istio's: labelled so, or of an <c>*.istio.io</c> group (charts before 1.24 did not label them).</summary>
+    public static bool IsIstioCrd(JsonNode crd) =>
+        ((string?)crd["metadata"]?["name"] ?? string.Empty).EndsWith(".istio.io", StringComparison.Ordinal) || IsPartOfIstio(crd);
 
     /// <summary>The ConfigMap istiod writes into every namespace with the mesh's root certificate; it outlives istiod.</summary>
     public const string CaRootCertConfigMap = "istio-ca-root-cert";

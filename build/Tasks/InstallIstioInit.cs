@@ -15,8 +15,6 @@ namespace Mesh.Build.Tasks;
 [InstallsCharts("base")]
 public sealed class InstallIstioInit : AsyncFrostingTask<BuildContext>
 {
-    private const string IstioCrds = "app.kubernetes.io/part-of=istio";
-
     public override async Task RunAsync(BuildContext context)
     {
         // Base goes first in a canary too (the new CRDs serve both revisions); its default validator stays with the
@@ -28,11 +26,11 @@ public sealed class InstallIstioInit : AsyncFrostingTask<BuildContext>
 
         await context.Proofs.RunAsync("every Istio CRD is Established", ProofCost.ReadOnly, async () =>
         {
-            var crds = await context.Cluster.ListAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", labelSelector: IstioCrds);
+            var crds = await context.Cluster.ListAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", labelSelector: MeshLayout.PartOfIstio);
             if (crds.Count == 0)
             {
                 throw new InvalidOperationException(
-                    $"InstallIstioInit: the base chart installed no CRD labelled {IstioCrds}; Istio's CRDs carry that label since 1.24. Check the chart ({context.Charts.Resolve("base").Origin}).");
+                    $"InstallIstioInit: the base chart installed no CRD labelled {MeshLayout.PartOfIstio}; Istio's CRDs carry that label since 1.24. Check the chart ({context.Charts.Resolve("base").Origin}).");
             }
 
             // Listed once; only a CRD not yet Established is waited on.

@@ -189,7 +189,7 @@ public sealed class Teardown : AsyncFrostingTask<BuildContext>
             foreach (var obj in await context.Cluster.ListAsync(admission, kind, metadataOnly: true))
             {
                 var name = (string)obj["metadata"]!["name"]!;
-                if (MeshLayout.IsIstioAdmissionName(name) || (string?)obj["metadata"]?["labels"]?["app.kubernetes.io/part-of"] == "istio")
+                if (MeshLayout.IsIstioAdmissionName(name) || MeshLayout.IsPartOfIstio(obj))
                 {
                     await context.Objects.RemoveAsync(admission, kind, name, null, "left by Istio");
                 }
@@ -206,9 +206,8 @@ public sealed class Teardown : AsyncFrostingTask<BuildContext>
     private static async Task RemoveIstioCrdsAsync(BuildContext context)
     {
         var crds = (await context.Cluster.ListAsync(CrdApi, Crd, metadataOnly: true))
-            .Select(crd => (Name: (string)crd["metadata"]!["name"]!, Labelled: (string?)crd["metadata"]?["labels"]?["app.kubernetes.io/part-of"] == "istio"))
-            .Where(crd => crd.Labelled || crd.Name.EndsWith(".istio.io", StringComparison.Ordinal))
-            .Select(crd => crd.Name)
+            .Where(MeshLayout.IsIstioCrd)
+            .Select(crd => (string)crd["metadata"]!["name"]!)
             .ToList();
         foreach (var crd in crds)
         {
