@@ -76,8 +76,8 @@ public sealed class Cluster : IDisposable
         var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         // Detached from the list, so a caller may put them into documents of its own.
         (list["items"] as JsonArray)?.Clear();
-        // A PartialObjectMetadata says so as its kind: name the listed kind instead.
-        return [.. items.Select(item => metadataOnly ? Kinded(item, apiVersion, kind) : WithKind(item, apiVersion, kind))];
+        // Every item is of the listed kind: a plain list's items do not say so, a PartialObjectMetadata says otherwise.
+        return [.. items.Select(item => Kinded(item, apiVersion, kind))];
     }
 
     /// <summary>
