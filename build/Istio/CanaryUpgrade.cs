@@ -37,8 +37,7 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
         var installed = (await releases.InstalledAsync(Istiod))
             .Select(release => release == Istiod.Release ? null : release[(Istiod.Release.Length + 1)..])
             .ToList();
-        var webhook = await cluster.GetAsync("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", MeshLayout.RevisionTagWebhook(Tag), null);
-        return new ControlPlanes(Wanted, Tag, installed, (string?)webhook?["metadata"]?["labels"]?[MeshLayout.RevisionLabel]);
+        return new ControlPlanes(Wanted, Tag, installed, (await TagWebhookAsync()).Revision);
     }
 
     /// <summary>Says a step of the canary as it happens, in the log and in the run's record.</summary>
@@ -57,8 +56,7 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
         }
 
         await HoldTagAsync(to, holds: true);
-        var webhook = await cluster.GetAsync("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", MeshLayout.RevisionTagWebhook(Tag), null);
-        var now = (string?)webhook?["metadata"]?["labels"]?[MeshLayout.RevisionLabel];
+        var (webhook, now) = await TagWebhookAsync();
         if (now != to)
         {
             throw new InvalidOperationException(
@@ -170,6 +168,13 @@ public sealed class CanaryUpgrade(Cluster cluster, Releases releases, Objects ob
                 $"Rolled back: {undone}. Fix the cause and run again; the next run starts the canary afresh.",
                 failure);
         }
+    }
+
+    /// <summary>The tag's webhook, and the revision it sends injection to (its revision label).</summary>
+    private async Task<(JsonObject? Webhook, string? Revision)> TagWebhookAsync()
+    {
+        var webhook = await cluster.GetAsync("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", MeshLayout.RevisionTagWebhook(Tag), null);
+        return (webhook, (string?)webhook?["metadata"]?["labels"]?[MeshLayout.RevisionLabel]);
     }
 
     // A release's own chart and values, with or without the tag: only revisionTags changes.
